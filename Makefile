@@ -1,0 +1,29 @@
+# livestudio: two commands. `make play` and `make test` set everything up themselves.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SYSSTAMP := .venv-system-packages
+
+.PHONY: play test setup system clean bench
+
+play: setup
+	$(VENV)/bin/livestudio play examples/demo.py
+
+test: setup system-test
+	$(PY) -m pytest -q
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	bash scripts/setup.sh system-runtime
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+system-test:
+	bash scripts/setup.sh system-test
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Subcommands of the livestudio CLI, one module each."""

@@ -1,0 +1,12 @@
+"""`livestudio bench clock`: placeholder until its issue lands (replace this module)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def clock(args: tuple[str, ...]) -> None:
+    """Not built yet."""
+    raise click.ClickException("livestudio bench clock is not built yet")

@@ -1,0 +1,1 @@
+"""The session layer: pattern files -> tracks -> cycle-stamped events for an engine."""

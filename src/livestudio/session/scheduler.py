@@ -1,0 +1,222 @@
+"""The scheduler: queries tracks back to back and turns onsets into timed events.
+
+Both live play and offline render use this one piece of code, so an onset lands at
+the same frame in both. Each track keeps a cursor (the end of its last query); a call
+to :meth:`Scheduler.advance` queries every track from its cursor up to the given
+cycle, keeps haps whose onset lies in the span, and stamps them with their exact frame
+from the :class:`~livestudio.session.tempo.TempoMap`.
+
+A pattern swap is scheduled for a cycle (the quantization boundary); the query span is
+split there so the old version plays up to it and the new one from it. A track whose
+query raises or runs over its time budget is muted and its error kept; the other tracks
+keep playing.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from livestudio.patterns.pattern import Pattern
+from livestudio.session.tempo import TempoMap
+
+
+@dataclass(slots=True)
+class ScheduledEvent:
+    """One onset of one track, stamped in cycles and in frames."""
+
+    track: str
+    cycle: Fraction
+    cycle_end: Fraction
+    frame: int
+    duration_s: float
+    controls: dict[str, Any]
+    locations: tuple[tuple[int, int], ...] = ()
+
+    def note_length_s(self) -> float:
+        """How long the note sounds before release: the hap's length times ``legato``."""
+        legato = self.controls.get("legato", 1.0)
+        try:
+            factor = float(legato)
+        except (TypeError, ValueError):
+            factor = 1.0
+        if not math.isfinite(factor) or factor <= 0:
+            factor = 1.0
+        return self.duration_s * factor
+
+
+def value_to_controls(value: Any) -> dict[str, Any]:
+    """A hap value as a control dict: dicts as they are, a string is ``s``, a number ``note``.
+
+    >>> value_to_controls("bd"), value_to_controls(60), value_to_controls(["bd", 3])
+    ({'s': 'bd'}, {'note': 60}, {'s': 'bd', 'n': 3})
+    """
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, str):
+        return {"s": value}
+    if isinstance(value, bool):
+        return {"value": value}
+    if isinstance(value, (int, float, Fraction)):
+        return {"note": value}
+    if isinstance(value, (list, tuple)) and value and isinstance(value[0], str):
+        out: dict[str, Any] = {"s": value[0]}
+        if len(value) > 1:
+            out["n"] = value[1]
+        if len(value) > 2:
+            out["gain"] = value[2]
+        return out
+    return {"value": value}
+
+
+def query_onsets(pattern: Pattern, begin: Fraction, end: Fraction) -> list[Any]:
+    """The haps of ``pattern`` whose onset (whole begin) lies in ``[begin, end)``."""
+    return [h for h in pattern.query_arc(begin, end)
+            if h.whole is not None and h.has_onset()]
+
+
+@dataclass
+class Version:
+    """One version of a track's pattern, playing from ``since`` (a cycle) on."""
+
+    since: Fraction
+    pattern: Pattern | None  # None: the track stops at ``since``
+
+
+@dataclass
+class TrackState:
+    """A track's versions, cursor and health."""
+
+    name: str
+    versions: list[Version] = field(default_factory=list)
+    cursor: Fraction | None = None
+    error: str | None = None
+    last_query_s: float = 0.0
+
+    def pattern_at(self, cycle: Fraction) -> tuple[Pattern | None, Fraction | None]:
+        """The pattern in force at ``cycle`` and the cycle where the next version starts."""
+        current: Pattern | None = None
+        next_since: Fraction | None = None
+        for version in self.versions:
+            if version.since <= cycle:
+                current = version.pattern
+            else:
+                next_since = version.since
+                break
+        return current, next_since
+
+
+class Scheduler:
+    """Queries every active track ahead of the engine and returns timed onsets."""
+
+    def __init__(self, tempo: TempoMap, *, query_budget_s: float = 0.05) -> None:
+        self.tempo = tempo
+        self.query_budget_s = query_budget_s
+        self.tracks: dict[str, TrackState] = {}
+        self.muted: set[str] = set()
+        self.soloed: set[str] = set()
+
+    # --- track management -------------------------------------------------
+    def set_track(self, name: str, pattern: Pattern, *, at_cycle: Fraction) -> None:
+        """Play ``pattern`` as track ``name`` from ``at_cycle`` on (a swap, or a new track)."""
+        state = self.tracks.setdefault(name, TrackState(name))
+        state.versions = [v for v in state.versions if v.since < at_cycle]
+        state.versions.append(Version(Fraction(at_cycle), pattern))
+        if state.cursor is None:
+            state.cursor = Fraction(at_cycle)
+        state.error = None
+
+    def remove_track(self, name: str, *, at_cycle: Fraction) -> None:
+        """Stop track ``name`` from ``at_cycle`` on."""
+        state = self.tracks.get(name)
+        if state is None:
+            return
+        state.versions = [v for v in state.versions if v.since < at_cycle]
+        state.versions.append(Version(Fraction(at_cycle), None))
+
+    def errors(self) -> dict[str, str]:
+        """Tracks muted by an error, with the error text."""
+        return {name: s.error for name, s in self.tracks.items() if s.error}
+
+    def audible(self, name: str) -> bool:
+        """Whether events of ``name`` are sent (not muted, and soloed if any solo is on)."""
+        if name in self.muted:
+            return False
+        return not self.soloed or name in self.soloed
+
+    # --- querying ---------------------------------------------------------
+    def advance(self, until: Fraction, *, start: Fraction | None = None) -> tuple[list[ScheduledEvent], list[str]]:
+        """Query every track from its cursor to ``until``; return (events, new errors).
+
+        ``start`` places cursors of tracks that have none yet. Events are sorted by frame.
+        """
+        events: list[ScheduledEvent] = []
+        new_errors: list[str] = []
+        for state in list(self.tracks.values()):
+            if state.cursor is None:
+                state.cursor = start if start is not None else until
+            if state.cursor >= until:
+                continue
+            begin = state.cursor
+            state.cursor = until
+            if state.error is not None:
+                continue
+            t0 = time.perf_counter()
+            try:
+                haps = list(self._query_track(state, begin, until))
+            except Exception as exc:  # a user pattern may raise anything: report and mute
+                state.error = f"track {state.name!r}: {type(exc).__name__}: {exc}"
+                new_errors.append(state.error)
+                continue
+            finally:
+                state.last_query_s = time.perf_counter() - t0
+            if state.last_query_s > self.query_budget_s:
+                state.error = (f"track {state.name!r}: query took {state.last_query_s * 1000:.0f} ms, "
+                               f"over its {self.query_budget_s * 1000:.0f} ms budget; muted")
+                new_errors.append(state.error)
+                continue
+            if self.audible(state.name):
+                events.extend(haps)
+        events.sort(key=lambda e: (e.frame, e.track))
+        return events, new_errors
+
+    def _query_track(self, state: TrackState, begin: Fraction, end: Fraction) -> Iterable[ScheduledEvent]:
+        cursor = begin
+        while cursor < end:
+            pattern, next_since = state.pattern_at(cursor)
+            stop = end if next_since is None else min(end, next_since)
+            if pattern is not None:
+                for hap in query_onsets(pattern, cursor, stop):
+                    yield self._event(state.name, hap)
+            cursor = stop
+
+    def _event(self, track: str, hap: Any) -> ScheduledEvent:
+        onset = Fraction(hap.whole.begin)
+        end = Fraction(hap.whole.end)
+        locations = tuple(tuple(loc) for loc in (hap.context or {}).get("locations", ()))
+        return ScheduledEvent(
+            track=track,
+            cycle=onset,
+            cycle_end=end,
+            frame=self.tempo.frame_at(onset),
+            duration_s=self.tempo.seconds_between(onset, end),
+            controls=value_to_controls(hap.value),
+            locations=locations,  # type: ignore[arg-type]
+        )
+
+
+def engine_controls(event: ScheduledEvent, bus: int) -> dict[str, Any]:
+    """The control dict the engine takes for ``event`` on bus ``bus``.
+
+    Adds ``duration`` (the hap's length times ``legato``, in seconds) and sets
+    ``orbit`` to the track's bus: every track plays on a bus of its own, so its
+    level, mute and stem are its own.
+    """
+    controls = dict(event.controls)
+    controls["duration"] = event.note_length_s()
+    controls["orbit"] = bus
+    return controls
