@@ -10,6 +10,7 @@ from livestudio.patterns import *  # noqa: F401,F403
 from livestudio.patterns import __all__ as _pattern_names
 from livestudio.session.settings import __all__ as _setting_names
 from livestudio.session.settings import quantize, samples, sync, tempo  # noqa: F401
+from livestudio.engine.midi.cc import cc_signal as ccin  # noqa: F401  (MIDI CC in, as a signal)
 
 __version__ = "0.1.0"
-__all__ = [*_pattern_names, *_setting_names]
+__all__ = [*_pattern_names, *_setting_names, "ccin"]

@@ -17,6 +17,8 @@ from typing import Any, Iterable
 
 from quicktions import Fraction
 
+from livestudio.patterns.time import parse_time
+
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
 
@@ -33,7 +35,7 @@ class CaseResult:
 
 
 def _frac(s: str) -> Fraction:
-    return Fraction(s)
+    return parse_time(s)
 
 
 def _fmt(t: Fraction) -> str:
@@ -76,6 +78,8 @@ def to_plain(value: Any) -> Any:
     """A JSON-like copy of a hap value (Fractions become floats, tuples lists)."""
     if isinstance(value, Fraction):
         return float(value)
+    if isinstance(value, float) and (value != value or value in (math.inf, -math.inf)):
+        return None  # JSON.stringify writes NaN and Infinity as null
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
     if isinstance(value, dict):

@@ -59,3 +59,15 @@ def test_hap_onset_and_context() -> None:
     assert not Hap(None, TimeSpan(F(0), F(1)), 1).has_onset()
     merged = combine_contexts({"locations": [(0, 1)], "x": 1}, {"locations": [(2, 3)]})
     assert merged == {"locations": [(0, 1), (2, 3)], "x": 1}
+
+
+def test_parsing_times_from_text_leaves_the_interpreter_intact() -> None:
+    """quicktions.Fraction("7") corrupts CPython's one-byte bytes cache; we never call it."""
+    from livestudio.conformance import _frac
+    from livestudio.patterns.time import parse_time, to_time
+
+    for text in ["0", "1", "7", "-1", "1/3", "10", "0.5"]:
+        parse_time(text)
+        to_time(text)
+        _frac(text)
+    assert [bytes([i])[0] for i in range(256)] == list(range(256))

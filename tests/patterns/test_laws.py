@@ -44,6 +44,14 @@ def _extend(children: st.SearchStrategy[Pattern]) -> st.SearchStrategy[Pattern]:
         children.map(lambda p: p.palindrome()),
         st.tuples(children, st.integers(1, 4)).map(lambda t: t[0].iter(t[1])),
         st.tuples(children, children).map(lambda t: t[0].fast(slowcat(pure(1), pure(2))).stack(t[1])),
+        st.tuples(children, st.integers(1, 8)).map(lambda t: t[0].segment(t[1])),
+        st.tuples(children, children).map(lambda t: t[0].struct(t[1].fmap(lambda v: v != "a"))),
+        st.tuples(children, children).map(lambda t: t[0].mask(t[1].fmap(lambda v: v != "b"))),
+        children.map(lambda p: p.fmap(str.upper)),
+        children.map(lambda p: p.keep.mix(fastcat(pure(1), pure(2)))),
+        st.tuples(children, st.integers(1, 3), st.integers(1, 3))
+        .map(lambda t: t[0].linger(Fraction(1, t[1] + 1)).chunk(t[2], lambda p: p.rev())),
+        st.tuples(children, small_fractions).map(lambda t: t[0].off(t[1], lambda p: p.ply(2))),
     )
 
 

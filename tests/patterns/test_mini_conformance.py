@@ -1,22 +1,27 @@
-"""The mini-notation cases of ../shared/conformance/strudel-cases.json, checked by rule.
+"""Mini-notation against Strudel 1.2.6, checked by the conformance README's rule.
 
-Runs every ``mini/`` case plus the ``random/`` cases that use ``?`` or ``|``, with the
-README's comparison rule (exact times, numbers within 1e-9 relative).
+Runs every ``mini/`` case of ../shared/conformance/strudel-cases.json plus the
+``random/`` cases that use ``?`` or ``|``, and the 250 cases of
+``data/mini_strudel_extra.json``: random mini strings (every operator, nested,
+with the README's spans) evaluated by the real @strudel/mini 1.2.6 under Node 20.
+Comparison: exact times, numbers within 1e-9 relative.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
 from typing import Any
 
 import pytest
-from quicktions import Fraction
+from livestudio.patterns.time import parse_time as Fraction  # quicktions.Fraction(str) is unsafe
 
 from livestudio.patterns.mini import mini
 
 CASES_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "strudel-cases.json"
+EXTRA_FILE = Path(__file__).resolve().parent / "data" / "mini_strudel_extra.json"
 
 
 def _load() -> list[dict[str, Any]]:
@@ -27,6 +32,7 @@ def _load() -> list[dict[str, Any]]:
             or (c["id"].startswith("random/") and ("?" in c["py"] or "|" in c["py"]))]
 
 
+@functools.lru_cache(maxsize=1)
 def _namespace() -> dict[str, Any]:
     namespace: dict[str, Any] = {"mini": mini}
     try:
@@ -85,10 +91,17 @@ def check_case(case: dict[str, Any], namespace: dict[str, Any]) -> str | None:
 
 
 CASES = _load()
+EXTRA = json.loads(EXTRA_FILE.read_text())["cases"]
 
 
 @pytest.mark.skipif(not CASES, reason="shared conformance cases not found")
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_strudel_case(case: dict[str, Any]) -> None:
+    problem = check_case(case, _namespace())
+    assert problem is None, f"{case['py']} over {case['span']}: {problem}"
+
+
+@pytest.mark.parametrize("case", EXTRA, ids=[c["id"] for c in EXTRA])
+def test_extra_strudel_case(case: dict[str, Any]) -> None:
     problem = check_case(case, _namespace())
     assert problem is None, f"{case['py']} over {case['span']}: {problem}"

@@ -87,6 +87,16 @@ def test_steps_counts() -> None:
     assert mini("[a b c]")._steps == 1
 
 
+@pytest.mark.parametrize("source, count", [
+    ("a [^b c]", 4), ("[^b c]!3", 6), ("[a b c] [d [e f]]", 2), ("^[a b c] [d [e f]]", 2),
+    ("[a b c] [d [^e f]]", 8), ("[^a b c] [^d [e f]]", 12), ("[^a b c] [d [^e f]]", 24),
+    ("[^a b c d e]", 5), ("[^a b c d e]*2", 5), ("<^a b, c>", 2),
+])
+def test_caret_marks_step_sources(source: str, count: int) -> None:
+    assert mini(source)._steps == count
+    assert values(source.replace("^", "")) == values(source)
+
+
 def test_empty_string_is_silence() -> None:
     assert mini("").query_arc(0, 4) == []
     assert mini("~ -").query_arc(0, 4) == []
@@ -98,11 +108,12 @@ def test_patterns_are_cached() -> None:
 
 @pytest.mark.parametrize("source, match", [
     ("a*1e9", "out of range"),
-    ("a*10000 b*10001", "too dense"),
+    ("a*5000 b*5001", "too dense"),
     ("[a*1000]*1000", "too dense"),
     ("a!100000", "too dense"),
     ("a(3,1e9)", "euclid"),
     ("0 .. 1e9", "range too long"),
+    ("a 0 .. 990 .. 3", "too dense"),
     ("{a b}%1e9", "out of range"),
     ("a*0.000001", "out of range"),
     ("a@1e-9 b", "out of range"),

@@ -174,15 +174,16 @@ def test_query_error_is_reported_with_the_track_line(tmp_path: Path) -> None:
 
 def test_query_over_budget(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + """\
-        import time
         def slow(value):
-            time.sleep(0.05)
+            total = 0
+            for i in range(300_000):  # CPU work: the budget counts CPU time
+                total += i
             return value
         drums = fastcat(1, 2, 3).fmap(slow)
         """)
-    result = load_path(path, query_budget_s=0.02)
+    result = load_path(path, query_budget_s=0.005, timeout_s=10)
     assert not result.ok
-    assert "budget" in result.errors[0].reason and result.errors[0].line == 6
+    assert "budget" in result.errors[0].reason and result.errors[0].line == 7
 
 
 def test_infinite_loop_is_stopped_and_caller_stays_responsive(tmp_path: Path) -> None:
@@ -209,7 +210,7 @@ def test_infinite_loop_is_stopped_and_caller_stays_responsive(tmp_path: Path) ->
     assert err.line in (3, 4) and "longer than" in err.reason
     assert took < 1.5
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    assert len(ticks) > 10 and max(gaps) < 0.25  # the other thread kept running
+    assert len(ticks) > 10 and max(gaps) < 0.5  # the other thread kept running
     # the loop is really gone: no loader thread left spinning
     time.sleep(0.05)
     assert not [t for t in threading.enumerate() if t.name == "livestudio-loader"]
@@ -228,7 +229,7 @@ def test_loop_in_a_query_is_stopped(tmp_path: Path) -> None:
                 pass
         drums = pure(1).fmap(spin)
         """)
-    result = load_path(path, timeout_s=0.3)
+    result = load_path(path, timeout_s=1.0)
     assert not result.ok
     assert "dry-querying" in result.errors[0].reason and result.errors[0].line in (3, 4)
 
@@ -308,3 +309,9 @@ def test_print_goes_to_the_result_not_stdout(tmp_path: Path, capsys: pytest.Capt
     result = load_path(write(tmp_path, "print('hello', 42)\n"))
     assert result.ok and result.output == ["song.py: hello 42"]
     assert "hello" not in capsys.readouterr().out
+
+
+def test_empty_file_keeps_the_last_version(tmp_path: Path) -> None:
+    result = load_path(write(tmp_path, ""))
+    assert not result.ok and "empty" in result.errors[0].reason
+    assert load_path(write(tmp_path, "# nothing plays\n")).ok

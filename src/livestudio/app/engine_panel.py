@@ -35,7 +35,10 @@ class EnginePanel(Widget):
 
         if not getattr(s, "alive", True):
             row("engine", ("DOWN, restarting", "bold white on red"))
-        row("output", (str(s.output or "?"), "bold"))
+        output = str(s.output or "?")
+        if "/" in output:  # the file sink writes a WAV: its name is what matters
+            output = "file " + output.rsplit("/", 1)[-1]
+        row("output", (output, "bold"))
         row("latency", (f"{s.device_latency_ms:.1f} ms", ""),
             (f"  {s.sample_rate / 1000:g} kHz/{s.blocksize}", "dim"))
         row("load", (f"{s.load * 100:3.0f}%", load_style(s.load)),

@@ -15,10 +15,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Step:
-    """One onset within a cycle: positions as fractions of the cycle (0..1)."""
+    """One onset within a cycle: positions as fractions of the cycle (0..1).
+
+    ``locations`` are the mini-notation character spans that made it, ``values`` the
+    event's control values as text (to tell which string a span belongs to).
+    """
 
     begin: float
     end: float
+    locations: tuple[tuple[int, int], ...] = ()
+    values: tuple[str, ...] = ()
 
 
 class EventTap:
@@ -40,7 +46,9 @@ class EventTap:
                 begin = cycle - whole
                 end = min(float(event.cycle_end) - whole, 1.0)
                 per_track = self._steps.setdefault(event.track, {})
-                per_track.setdefault(whole, []).append(Step(begin, end))
+                locations = tuple((int(b), int(e)) for b, e in getattr(event, "locations", ()) or ())
+                values = tuple(str(v) for v in event.controls.values()) if locations else ()
+                per_track.setdefault(whole, []).append(Step(begin, end, locations, values))
                 for old in [c for c in per_track if c < whole - self.keep_cycles]:
                     del per_track[old]
                 seen = self._controls.setdefault(event.track, [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widget import Widget
 
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
@@ -38,9 +38,22 @@ def meter_text(level: float, width: int) -> Text:
 
 
 class LevelMeter(Widget):
-    """The peak level of one track."""
+    """The peak level of one track; repaints only when the bar changes by an eighth cell."""
 
-    level: reactive[float] = reactive(0.0)
+    level: var[float] = var(0.0)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown = -1
+
+    def _eighths(self) -> int:
+        width = max(self.size.width, 1)
+        return round((level_db(self.level) - FLOOR_DB) / -FLOOR_DB * width * 8)
+
+    def watch_level(self) -> None:
+        if self._eighths() != self._shown:
+            self.refresh()
 
     def render(self) -> Text:
+        self._shown = self._eighths()
         return meter_text(self.level, self.size.width)

@@ -85,11 +85,13 @@ def target_of(controls_seen: Iterable[Mapping[str, Any]]) -> str:
     'bd sd'
     >>> target_of([{"note": 40, "midiport": "MicroFreak", "midichan": 1}])
     'midi MicroFreak:1'
-    >>> target_of([{"note": 60}])
-    'synth'
+    >>> target_of([{"note": 60}]), target_of([])
+    ('synth', '')
     """
     names: list[str] = []
+    seen = False
     for controls in controls_seen:
+        seen = True
         port = controls.get("midiport")
         if port is not None:
             chan = controls.get("midichan", controls.get("channel", 1))
@@ -99,7 +101,7 @@ def target_of(controls_seen: Iterable[Mapping[str, Any]]) -> str:
             names.append(name)
     if names:
         return " ".join(names)
-    return "synth"
+    return "synth" if seen else ""
 
 
 def short_path(path: str | Path, line: int | None = None) -> str:

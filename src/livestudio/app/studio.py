@@ -31,6 +31,7 @@ from livestudio.app.event_tap import EventTap
 from livestudio.app.help_screen import HelpScreen
 from livestudio.app.log_panel import LogPanel, wall_clock
 from livestudio.app.session_view import SessionLike, short_path, target_of
+from livestudio.app.source_line import SourceLine, lit_columns
 from livestudio.app.tap_tempo import TapTempo
 from livestudio.app.track_list import TrackList
 from livestudio.app.track_row import TrackRow
@@ -85,6 +86,7 @@ class StudioApp(App[None]):
         self._reloads_seen = 0
         self._last_status: Any = None
         self._pending_bpm: float | None = None
+        self._status_error: str | None = None
 
     # --- layout ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -103,6 +105,7 @@ class StudioApp(App[None]):
         self._engine_panel = self.query_one(EnginePanel)
         self._error_panel = self.query_one(ErrorPanel)
         self._log_panel = self.query_one(LogPanel)
+        self._source = self.query_one(SourceLine)
         self.query_one("#tracks").border_title = "tracks"
         self.query_one("#engine").border_title = "engine"
         self.query_one("#log").border_title = "log"
@@ -113,7 +116,7 @@ class StudioApp(App[None]):
         if callable(add_events):
             add_events(self.events.add)
         log = self._log_panel
-        log.info(f"session {self.session.path} · ? for keys, ctrl+p for commands")
+        log.info(f"session {Path(self.session.path).name} · ? for keys, ctrl+p for commands")
         self.poll_session()
         self._log_reload_state(initial=True)
         self._poll_timer = self.set_interval(1.0 / self.refresh_hz, self.poll_session)
@@ -135,7 +138,15 @@ class StudioApp(App[None]):
         """Read the session's status and push it into the widgets."""
         if not self.is_running:
             return
-        status = self.session.status()
+        try:
+            status = self.session.status()
+        except Exception as exc:  # noqa: BLE001 - a session bug must not take the UI down on stage
+            text = f"status failed: {type(exc).__name__}: {exc}"
+            if text != self._status_error:
+                self._status_error = text
+                self._log_panel.error(text)
+            return
+        self._status_error = None
         self._last_status = status
         engine = status.engine
         transport = self._transport
@@ -178,20 +189,35 @@ class StudioApp(App[None]):
             row.steps = self.events.steps(row.track, whole)
             row.position = cycle - whole
             row.playing = bool(status.playing)
+        self._update_source(status, whole, cycle - whole)
         self._update_subtitle()
+
+    def _update_source(self, status: Any, whole: int, position: float) -> None:
+        """Show the selected track's code line, its sounding mini-notation lit."""
+        name = self._track_list.selected
+        info = status.tracks.get(name) if name is not None else None
+        if info is None or not info.path or not info.line:
+            self._source.code = ""
+            return
+        import linecache
+        code = linecache.getline(info.path, info.line).rstrip("\n")
+        self._source.track = name or ""
+        self._source.code = code
+        steps = self.events.steps(name, whole) if status.playing else ()
+        self._source.lit = frozenset(lit_columns(code, steps, position))
 
     def _update_subtitle(self) -> None:
         track_list = self._track_list
         name = track_list.selected
         status = self._last_status
-        if name is None or status is None or name not in status.tracks:
-            track_list.border_subtitle = ""
-            return
-        info = status.tracks[name]
-        text = f"{name} · {short_path(info.path, info.line)}"
-        if info.error:
-            text += f" · {info.error.splitlines()[0]}"
-        track_list.border_subtitle = text
+        text = ""
+        if name is not None and status is not None and name in status.tracks:
+            info = status.tracks[name]
+            text = f"{name} · {short_path(info.path, info.line)}"
+            if info.error:
+                text += f" · {info.error.splitlines()[0]}"
+        if track_list.border_subtitle != text:  # setting it repaints the whole list
+            track_list.border_subtitle = text
 
     def _log_reload_state(self, *, initial: bool = False) -> None:
         status = self._last_status

@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from livestudio.app.source_line import SourceLine
 from livestudio.app.track_row import TrackRow
 
 
-class TrackList(VerticalScroll, can_focus=False):
-    """Rows in the order of the session's tracks; ``selected`` names one track."""
+class TrackList(Vertical):
+    """A fixed header over scrolling rows, in the order of the session's tracks.
+
+    ``selected`` names the track that m and s act on.
+    """
 
     selected: reactive[str | None] = reactive(None)
 
@@ -30,8 +34,10 @@ class TrackList(VerticalScroll, can_focus=False):
                      classes="track-header narrow-only")
         yield Static(" track           M S file                target                level"
                      "            steps (this cycle)", classes="track-header wide-only")
-        yield Static("no tracks yet: bind a pattern to a name in your file, e.g.\n"
-                     "  drums = s(\"bd*4\")", classes="empty")
+        with VerticalScroll(id="track-rows", can_focus=False):
+            yield Static("no tracks yet: bind a pattern to a name in your file, e.g.\n"
+                         "  drums = s(\"bd*4\")", classes="empty")
+        yield SourceLine(id="source")
 
     @property
     def names(self) -> list[str]:
@@ -56,7 +62,7 @@ class TrackList(VerticalScroll, can_focus=False):
         existing = {n for n in current if n in names}
         for name in names:
             if name not in existing:
-                self.mount(TrackRow(name))
+                self.query_one("#track-rows", VerticalScroll).mount(TrackRow(name))
         self.query_one(".empty", Static).display = not names
         if self.selected not in names:
             self.selected = names[0] if names else None
@@ -76,7 +82,7 @@ class TrackList(VerticalScroll, can_focus=False):
             row.selected = row.track == selected
         row = self.row(selected) if selected else None
         if row is not None:
-            self.scroll_to_widget(row, animate=False)
+            self.query_one("#track-rows", VerticalScroll).scroll_to_widget(row, animate=False)
         self.post_message(self.SelectionChanged(selected))
 
     def on_track_row_selected(self, message: TrackRow.Selected) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.events import Click
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -16,20 +16,24 @@ from livestudio.app.step_view import StepView
 
 
 class TrackRow(Widget):
-    """A row of the track list; its state is pushed in by the app."""
+    """A row of the track list; its state is pushed in by the app.
 
-    muted: reactive[bool] = reactive(False)
-    soloed: reactive[bool] = reactive(False)
-    selected: reactive[bool] = reactive(False)
-    silenced: reactive[bool] = reactive(False)
+    Its state is held in ``var`` s (no repaint of the whole row): each watcher updates
+    only the child that shows it, so a moving playhead repaints one step view.
+    """
+
+    muted: var[bool] = var(False)
+    soloed: var[bool] = var(False)
+    selected: var[bool] = var(False)
+    silenced: var[bool] = var(False)
     """Not heard because another track is soloed."""
-    error: reactive[str | None] = reactive(None)
-    level: reactive[float] = reactive(0.0)
-    target: reactive[str] = reactive("")
-    location: reactive[str] = reactive("")
-    steps: reactive[tuple[Step, ...]] = reactive(())
-    position: reactive[float] = reactive(0.0)
-    playing: reactive[bool] = reactive(False)
+    error: var[str | None] = var(None)
+    level: var[float] = var(0.0)
+    target: var[str] = var("")
+    location: var[str] = var("")
+    steps: var[tuple[Step, ...]] = var(())
+    position: var[float] = var(0.0)
+    playing: var[bool] = var(False)
 
     class Selected(Message):
         """The row was clicked."""

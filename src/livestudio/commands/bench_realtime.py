@@ -1,12 +1,186 @@
-"""`livestudio bench realtime`: placeholder until its issue lands (replace this module)."""
+"""`livestudio bench realtime`: live playback under stress, on a JACK dummy server.
+
+Plays a pattern file with 64 simultaneous voices through a private JACK dummy server
+at the given block size while the front runs a pure-Python busy thread (like a UI
+redraw) and rewrites the pattern file every 250 ms (each save is reloaded and swapped
+in). Prints xruns, late events, the callback load per block (p50/p99/max, time in
+callback / block duration) and the engine's resident memory at start and end.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
 import click
+import numpy as np
+
+# 4 tracks x 16-note chords held for their whole step (legato 1): 64 voices at all times,
+# plus drums on top
+PATTERN = '''from livestudio import *
+tempo(bpm=120)
+_chord = "[c2,e2,g2,b2,d3,f3,a3,c4,e4,g4,b4,d5,f5,a5,c6,e6]"
+saws = note(_chord).s("saw").cutoff({cutoff}).resonance(0.2).attack(0.005).release(0.05).legato(1).gain(0.05)
+squares = note(_chord).add(note(2)).s("square").cutoff(1500).attack(0.005).release(0.05).legato(1).gain(0.04)
+tris = note(_chord).add(note(5)).s("triangle").attack(0.005).release(0.05).legato(1).gain(0.05)
+sines = note(_chord).add(note(7)).s("sine").attack(0.005).release(0.05).legato(1).gain(0.05)
+drums = s("bd*4, [~ cp]*2, hh*8").gain(0.6)
+'''
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def realtime(args: tuple[str, ...]) -> None:
-    """Not built yet."""
-    raise click.ClickException("livestudio bench realtime is not built yet")
+def _busy(stop: threading.Event, counter: list[int]) -> None:
+    """A pure-Python busy loop (holds the GIL in 5 ms slices, like a UI redraw)."""
+    n = 0
+    while not stop.is_set():
+        total = 0
+        for i in range(2000):
+            total += i * i
+        n += 1
+    counter.append(n)
+
+
+def memory_mb(pid: int | None) -> dict[str, float]:
+    """Resident memory of a process: ``rss`` (incl. shared: JACK's shm, libraries),
+    ``pss`` (shared pages split among their users) and ``uss`` (private to it)."""
+    out = {"rss": float("nan"), "pss": float("nan"), "uss": float("nan")}
+    if pid is None:
+        return out
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            fields = {line.split(":")[0]: int(line.split()[1]) for line in f if line.split()[-1] == "kB"}
+    except (FileNotFoundError, ValueError, IndexError):
+        return out
+    out["rss"] = fields.get("Rss", 0) / 1024.0
+    out["pss"] = fields.get("Pss", 0) / 1024.0
+    out["uss"] = (fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) / 1024.0
+    return out
+
+
+def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
+              backend: str = "auto", reload_every_s: float = 0.25,
+              progress: bool = False, midi: bool = True, busy_thread: bool = True) -> dict[str, Any]:
+    """Run the benchmark; returns the figures as a dict."""
+    from livestudio.engine.host import status as S
+    from livestudio.session.live import LiveOptions, LiveSession
+    from livestudio.testing.jack import JackServer
+
+    folder = Path(tempfile.mkdtemp(prefix="livestudio-bench-"))
+    song = folder / "bench.py"
+    song.write_text(PATTERN.format(cutoff=1200))
+    loads: list[np.ndarray] = []
+    with JackServer(sample_rate=48000, period=blocksize):
+        session = LiveSession(song, LiveOptions(output="device", blocksize=blocksize,
+                                                python_callback=python_callback, backend=backend,
+                                                midi=None if midi else {"enabled": False}))
+        session.start()
+        stop = threading.Event()
+        counter: list[int] = []
+        busy = threading.Thread(target=_busy, args=(stop, counter), daemon=True)
+        try:
+            engine: Any = session.engine
+            st = engine.status_array
+            time.sleep(1.0)  # let the first cycle settle
+            base = engine.status()
+            since = int(st[S.LOAD_HIST_W])
+            arrivals0 = float(st[S.LATE_ARRIVALS])
+            session.min_margin_s = float("inf")
+            mem0 = memory_mb(engine.pid)
+            if busy_thread:
+                busy.start()
+            t0 = time.monotonic()
+            next_reload = t0
+            writes = 0
+            voices_max = 0
+            next_print = t0 + 10
+            while (now := time.monotonic()) - t0 < seconds:
+                if now >= next_reload:
+                    writes += 1
+                    song.write_text(PATTERN.format(cutoff=1200 + 100 * (writes % 8)))
+                    next_reload += reload_every_s
+                chunk, since = S.load_history(st, since)
+                loads.append(chunk)
+                voices_max = max(voices_max, int(st[S.VOICES]))
+                if progress and now >= next_print:
+                    next_print += 10
+                    s = engine.status()
+                    mem = memory_mb(engine.pid)
+                    click.echo(f"  {now - t0:5.0f} s  xruns {s.xruns - base.xruns}  late {s.late - base.late}"
+                               f"  voices {s.voices}  load max {s.load_max * 100:.1f}%"
+                               f"  engine rss {mem['rss']:.1f} MB private {mem['uss']:.1f} MB", err=True)
+                time.sleep(0.05)
+            chunk, since = S.load_history(st, since)
+            loads.append(chunk)
+            end = engine.status()
+            late_arrivals = int(st[S.LATE_ARRIVALS] - arrivals0)
+            min_margin_ms = session.min_margin_s * 1000.0
+            mem1 = memory_mb(engine.pid)
+            kind = engine.info.get("kind", "?")
+            output = engine.info.get("output", "?")
+            restarts = engine.engine_restarts
+            errors = [e.message for e in session.errors]
+            reloads = session.reloads
+        finally:
+            stop.set()
+            session.close()
+    if busy.is_alive():
+        busy.join(1)
+    all_loads = np.concatenate(loads) if loads else np.zeros(0)
+    pct = (lambda q: float(np.percentile(all_loads, q)) * 100.0) if all_loads.size else (lambda q: float("nan"))
+    return {
+        "seconds": seconds, "blocksize": blocksize, "sample_rate": 48000, "midi_hub": midi, "busy_thread": busy_thread,
+        "callback": kind, "output": output, "blocks": int(all_loads.size),
+        "xruns": end.xruns - base.xruns, "late": end.late - base.late,
+        "late_arrivals": late_arrivals, "min_send_margin_ms": round(min_margin_ms, 1),
+        "load_p50_pct": round(pct(50), 2), "load_p99_pct": round(pct(99), 2),
+        "load_max_pct": round(float(all_loads.max()) * 100.0, 2) if all_loads.size else float("nan"),
+        "voices_max": voices_max, "saves": writes, "reloads": reloads,
+        "busy_loops": counter[0] if counter else 0, "engine_restarts": restarts,
+        "engine_rss_mb_start": round(mem0["rss"], 1), "engine_rss_mb_end": round(mem1["rss"], 1),
+        "engine_uss_mb_start": round(mem0["uss"], 1), "engine_uss_mb_end": round(mem1["uss"], 1),
+        "engine_pss_mb_end": round(mem1["pss"], 1),
+        "engine_rss_growth_mb_per_min": round((mem1["rss"] - mem0["rss"]) / (seconds / 60.0), 3),
+        "engine_uss_growth_mb_per_min": round((mem1["uss"] - mem0["uss"]) / (seconds / 60.0), 3),
+        "errors": errors[-5:],
+        "worst_blocks_s": [round(float(i) * blocksize / 48000.0, 3)
+                           for i in np.argsort(all_loads)[-5:][::-1]] if all_loads.size else [],
+    }
+
+
+@click.command()
+@click.option("--seconds", type=click.FloatRange(1, None), default=30.0, show_default=True)
+@click.option("--blocksize", type=click.IntRange(16, 4096), default=128, show_default=True)
+@click.option("--python-callback", is_flag=True, help="Bench the plain Python callback fallback.")
+@click.option("--backend", type=click.Choice(["auto", "core", "test"]), default="auto", show_default=True)
+@click.option("--no-midi", is_flag=True, help="Run the engine without its MIDI hub.")
+@click.option("--busy/--no-busy", default=True, show_default=True,
+              help="Run the pure-Python busy thread in the front.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def realtime(seconds: float, blocksize: int, python_callback: bool, backend: str, no_midi: bool,
+             busy: bool, as_json: bool) -> None:
+    """Play 64 voices on JACK dummy beside a busy thread and 4 reloads a second."""
+    os.environ.setdefault("JACK_NO_START_SERVER", "1")
+    result = run_bench(seconds=seconds, blocksize=blocksize, python_callback=python_callback,
+                       backend=backend, progress=not as_json, midi=not no_midi, busy_thread=busy)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(f"bench realtime: {result['seconds']:g} s at {blocksize} frames / 48 kHz, "
+               f"{result['callback']} callback, {result['output']}")
+    click.echo(f"  events that reached the engine after their block began: {result['late_arrivals']}; "
+               f"least lead time at send: {result['min_send_margin_ms']:.1f} ms")
+    click.echo(f"  xruns {result['xruns']}   late events {result['late']}   "
+               f"voices max {result['voices_max']}   saves {result['saves']} -> reloads {result['reloads']}")
+    click.echo(f"  callback load  p50 {result['load_p50_pct']:.1f}%   p99 {result['load_p99_pct']:.1f}%   "
+               f"max {result['load_max_pct']:.1f}%   over {result['blocks']} blocks")
+    click.echo(f"  engine RSS {result['engine_rss_mb_start']:.1f} -> {result['engine_rss_mb_end']:.1f} MB "
+               f"({result['engine_rss_growth_mb_per_min']:+.3f} MB/min; includes JACK's shared memory "
+               f"and shared libraries), private {result['engine_uss_mb_start']:.1f} -> "
+               f"{result['engine_uss_mb_end']:.1f} MB ({result['engine_uss_growth_mb_per_min']:+.3f} MB/min), "
+               f"PSS {result['engine_pss_mb_end']:.1f} MB   restarts {result['engine_restarts']}")
+    for err in result["errors"]:
+        click.echo(f"  ! {err}")

@@ -18,13 +18,15 @@ import numpy as np
 
 from livestudio.engine import layout as L
 from livestudio.engine import params as P
-from livestudio.engine.kernels.master import limiter_latency, true_peak_fir
-from livestudio.engine.kernels.render import render_block
+from livestudio.engine.kernels.master import (
+    limiter_latency, master_offline_kernel, true_peak_fir)
+from livestudio.engine.kernels.render import render_block, render_block_stems
 from livestudio.engine.samples import SampleLibrary, read_sample
 from livestudio.engine.tables import fill_tables
 from livestudio.errors import EngineError, UnknownInstrumentError
 
 RENDER_PIECE = 4096
+TRUE_PEAK_MARGIN_DB = 0.15
 
 
 class Engine:
@@ -42,7 +44,7 @@ class Engine:
                  pool_floats: int = 1 << 24, ring_capacity: int = 4096,
                  pending_capacity: int = 2048, max_delay_s: float = 2.0,
                  ceiling_db: float = -1.0, limiter: bool = True, cps: float = 0.5,
-                 arena: np.ndarray | None = None) -> None:
+                 seed: int = 0, arena: np.ndarray | None = None) -> None:
         if not 8000 <= sample_rate <= 384000:
             raise EngineError(f"sample rate {sample_rate} is out of range 8000..384000")
         if not 1 <= max_voices <= 4096:
@@ -69,6 +71,7 @@ class Engine:
             raise EngineError("pool_floats is too small to hold the wavetables")
         self.pool = np.zeros(pool_floats, dtype=np.float32)
         self._init_state(cps=cps, ceiling_db=ceiling_db if limiter else 200.0)
+        self.arena[self.layout[L.LY_GLOBALS] + L.G_SEED] = float(int(seed) & 0xFFFFFFFF)
         self.library = SampleLibrary(sample_paths)
         self._pool_top = L.pool_tables_end(self.layout)
         self._sample_rows: dict[Path, int] = {}
@@ -88,10 +91,14 @@ class Engine:
         a[ly[L.LY_TPFIR]:ly[L.LY_TPFIR] + fir.size] = fir.ravel()
         ms = int(ly[L.LY_MASTER])
         a[ms + L.M_REL] = 1.0
-        a[ms + L.M_CEIL] = 10.0 ** (ceiling_db / 20.0)
+        # aim 0.15 dB under the ceiling: the 16-tap true-peak estimate can read a
+        # little low for content near Nyquist
+        a[ms + L.M_CEIL] = 10.0 ** ((ceiling_db - TRUE_PEAK_MARGIN_DB) / 20.0)
         w = int(ly[L.LY_LA])
         greq = int(ly[L.LY_LIMBUF]) + 2 * (w + L.TP_TAPS)
         a[greq:greq + 2 * w] = 1.0
+        a[ms + L.M_GMIN] = 1.0
+        a[ms + L.M_GSUM] = float(w)
         for b in range(self.max_buses):
             bs = int(ly[L.LY_BUSST]) + b * L.BUS_FIELDS
             a[bs + L.B_DIDLE] = float(ly[L.LY_DLEN])
@@ -221,7 +228,7 @@ class Engine:
         return row
 
     # ------------------------------------------------------------------ render
-    def _feed(self, until: int, limit: int) -> int | None:
+    def publish(self, until: int, limit: int = 1 << 30) -> int | None:
         """Move queued rows with frame < ``until`` into the ring, at most ``limit``.
 
         Returns the frame of the first row left behind for lack of room, else None.
@@ -242,21 +249,36 @@ class Engine:
         self.render_into(out)
         return out
 
-    def render_into(self, out: np.ndarray) -> None:
-        """Render ``len(out)`` frames into a C-contiguous float32 (frames, 2) array."""
+    def render_into(self, out: np.ndarray, *, buses: np.ndarray | None = None) -> None:
+        """Render ``len(out)`` frames into a C-contiguous float32 (frames, 2) array.
+
+        ``buses``, if given, is a float32 (n, frames, 2) array (a view like
+        ``stems[:, a:b]`` is fine) that receives each bus's output after its effects and
+        before the master (so the buses sum to the master's input); it is overwritten.
+        The master output is ``latency`` frames later than the buses.
+        """
         if out.dtype != np.float32 or out.ndim != 2 or out.shape[1] != 2 \
                 or not out.flags.c_contiguous:
             raise EngineError("out must be a C-contiguous float32 array of shape (frames, 2)")
         total = out.shape[0]
+        if buses is not None and (buses.dtype != np.float32 or buses.ndim != 3
+                                  or buses.shape[1] != total or buses.shape[2] != 2):
+            raise EngineError("buses must be a float32 array of shape (n, frames, 2)")
         pos = 0
         limit = max(1, int(self.layout[L.LY_PEND_CAP]) // 2)
         while pos < total:
             start = self.frame
             n = min(RENDER_PIECE, total - pos)
-            left = self._feed(start + n, limit)
+            left = self.publish(start + n, limit)
             if left is not None and left > start:
                 n = left - start
-            render_block(self.arena, self.layout, self.pool, out[pos:pos + n], np.int64(n))
+            if buses is None:
+                render_block(self.arena, self.layout, self.pool, out[pos:pos + n], np.int64(n))
+            else:
+                stems = np.zeros((buses.shape[0], n, 2), dtype=np.float32)
+                render_block_stems(self.arena, self.layout, self.pool, out[pos:pos + n],
+                                   stems, np.int64(n))
+                buses[:, pos:pos + n] = stems
             pos += n
 
     # ------------------------------------------------------------------ status
@@ -302,3 +324,23 @@ def warm_kernels() -> float:
     eng.kill()
     eng.render(64)
     return time.perf_counter() - t0
+
+
+def master_offline(premaster: np.ndarray, sample_rate: int, *, gain_db: float = 0.0,
+                   ceiling_db: float = -1.0) -> np.ndarray:
+    """The live master bus (DC blocker, true-peak limiter) over a whole premaster.
+
+    ``premaster`` is float32 (frames, 2); the result has the same shape and alignment
+    (the limiter's latency is compensated), scaled by ``gain_db`` before limiting.
+    """
+    x = np.ascontiguousarray(premaster, dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise EngineError("premaster must be a float32 array of shape (frames, 2)")
+    eng = Engine(sample_rate=sample_rate, max_voices=1, max_buses=1, pool_floats=1 << 18,
+                 ring_capacity=8, pending_capacity=8, max_delay_s=0.01, ceiling_db=ceiling_db)
+    lat = eng.latency
+    padded = np.zeros((x.shape[0] + lat, 2), dtype=np.float32)
+    padded[:x.shape[0]] = x
+    out = np.zeros_like(padded)
+    master_offline_kernel(eng.arena, eng.layout, padded, 10.0 ** (gain_db / 20.0), out)
+    return np.ascontiguousarray(out[lat:])

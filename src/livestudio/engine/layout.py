@@ -61,6 +61,10 @@ LY_POOL_SIZE = 36    # pool length (float32)
 LY_ARENA_SIZE = 37   # arena length (float64)
 LY_SORT = 38         # scratch for due-event ordering [PEND_CAP]
 LY_USED = 39         # scratch list of buses in use [NB]
+LY_TAB_ZERO = 40     # pool offset of an all-zero table (voices fed by pass 1)
+LY_SCRATCH = 41      # unused (kept for layout stability)
+LY_HOT = 42          # pool offset of the float32 pass-2 state [H_FIELDS][MV], then gains
+LY_HGAINS = 43       # pool offset of float32 voice gains [NB][6][MV]
 LY_SIZE = 48
 
 # ---------------------------------------------------------------- globals
@@ -71,6 +75,7 @@ G_RING_R = 3         # ring read counter (render only)
 G_SEQ = 4            # arrival counter of events (orders equal frames)
 G_PEND_N = 5         # rows in use in the pending table
 G_VOICE_SEQ = 6      # voice start counter (age for stealing, noise seeds)
+G_SEED = 7           # user seed mixed into every voice's noise generator
 G_FIELDS = 16
 
 # ---------------------------------------------------------------- status outputs
@@ -110,7 +115,8 @@ B_NDELAY = 10        # voices with a delay send
 B_NROOM = 11         # voices with a reverb send
 B_RPOS = 12          # 24 reverb buffer positions (16 combs, 8 allpasses)
 B_RFILT = 36         # 16 comb damping filter states
-B_DLP = 52           # delay feedback low-pass state L, R
+B_DLP = 52           # unused (reserved: delay feedback low-pass state L, R)
+B_TOUCHED = 54       # voices wrote into this bus's input rows in the current chunk
 BUS_FIELDS = 56
 
 # ---------------------------------------------------------------- master state
@@ -120,7 +126,10 @@ M_POS = 4            # limiter write position (frames)
 M_REL = 5            # limiter release-smoothed gain
 M_CEIL = 6           # limiter ceiling (linear, true peak)
 M_TPPREV = 7         # true peak of the previous inter-sample interval
-M_FIELDS = 8
+M_ZEROS = 8          # consecutive frames of exactly silent master input
+M_GMIN = 9           # minimum of the required-gain window
+M_GSUM = 10          # sum of the smoothed-gain window
+M_FIELDS = 12
 
 TP_TAPS = 16         # taps per phase of the 4x true-peak interpolator
 REV_COMBS = 8        # per channel
@@ -185,9 +194,45 @@ V_BEGIN = 54         # first and last source frame (float)
 V_ENDF = 55
 V_LOOP = 56
 V_RNG = 57           # noise generator state (exact integer < 2**32)
-V_AUX = 58           # 40 instrument-specific state slots
+V_PH = 58            # running phase of the pass-2 oscillator (cycles)
+V_INC2 = 59          # pass-2 oscillator increment (0 for pass-1 voices)
+V_TAB2 = 60          # pass-2 oscillator table (zero table for pass-1 voices)
+V_EXT = 61           # 1: pass 1 writes this voice's source into src[t][v]
+V_IA = 62            # 1 / attack frames (1e30 when attack is 0)
+V_ID = 63            # 1 / decay frames
+V_IR = 64            # 1 / release frames
+V_LG = 65            # envelope level when the gate closes
+V_AUX = 66           # 40 instrument-specific state slots
 AUX_N = 40
 V_FIELDS = V_AUX + AUX_N
+
+# ---------------------------------------------------------------- float32 pass-2 state
+# (in the pool, so the hot loop moves half the bytes; mirrored from the float64 fields)
+H_PH = 0             # oscillator phase
+H_INC = 1            # oscillator increment
+H_TAB = 2            # table offset (exact: pool offsets < 2**24)
+H_IC1 = 3            # low-pass SVF state
+H_IC2 = 4
+H_C1 = 5             # low-pass SVF coefficients a1, a2, a3
+H_C2 = 6
+H_C3 = 7
+H_M0 = 8             # output mix m0 * input + m2 * low-pass
+H_M2 = 9
+H_U = 10             # envelope: 1 / attack
+H_AM1 = 11           # attack - 1
+H_IDC = 12           # 1 / decay
+H_SD = 13            # 1 - sustain
+H_S = 14             # sustain
+H_G = 15             # gate (frames)
+H_GM1 = 16           # gate - 1
+H_LG = 17            # level when the gate closes
+H_LGIR = 18          # that level / release frames
+H_N0 = 19            # age at the start of the current sub-range (written by pass 1)
+H_KIDX = 20          # scratch: table index
+H_KFR = 21           # scratch: interpolation fraction
+H_ROW = 22           # scratch: one output row
+H_FIELDS = 23
+MAX_AGE = 1 << 23    # gates are capped so ages stay exact in float32 (175 s at 48 kHz)
 
 # ---------------------------------------------------------------- event row slots
 R_FRAME = 0          # onset frame (exact integer)
@@ -250,7 +295,7 @@ class Sizes:
     sample_rate: int = 48000
     max_voices: int = 256
     max_buses: int = 16
-    chunk: int = 16
+    chunk: int = 32
     ring_capacity: int = 4096
     pending_capacity: int = 2048
     max_delay_s: float = 2.0
@@ -306,6 +351,7 @@ def build_layout(sizes: Sizes) -> np.ndarray:
         (LY_SRC, ch * mv),
         (LY_ENV, ch * mv),
         (LY_ROWBUF, mv),
+        (LY_SCRATCH, 2 * mv),
         (LY_GAINS, nb * 6 * mv),
         (LY_BUSBUF, nb * 6 * ch),
         (LY_BUSST, nb * BUS_FIELDS),
@@ -315,8 +361,8 @@ def build_layout(sizes: Sizes) -> np.ndarray:
         (LY_MASTER, M_FIELDS),
         (LY_MBUF, 2 * ch),
         # limiter: delayed signal [2][la + TP_TAPS], required gains [la],
-        # smoothed gains [la], true-peak history [2][TP_TAPS]
-        (LY_LIMBUF, 2 * (la + TP_TAPS) + la + la + 2 * TP_TAPS),
+        # smoothed gains [la], true-peak history [2][2 * TP_TAPS] (mirrored)
+        (LY_LIMBUF, 2 * (la + TP_TAPS) + la + la + 4 * TP_TAPS),
         (LY_TPFIR, 4 * TP_TAPS),
         (LY_RING, sizes.ring_capacity * ROW),
         (LY_PEND, sizes.pending_capacity * ROW),
@@ -339,9 +385,12 @@ def build_layout(sizes: Sizes) -> np.ndarray:
     ly[LY_TAB_SAW] = 0
     ly[LY_TAB_TRI] = sizes.table_levels * tab
     ly[LY_TAB_SINE] = 2 * sizes.table_levels * tab
+    ly[LY_TAB_ZERO] = ly[LY_TAB_SINE] + tab
+    ly[LY_HOT] = (ly[LY_TAB_ZERO] + tab + 15) // 16 * 16
+    ly[LY_HGAINS] = ly[LY_HOT] + H_FIELDS * mv
     return ly
 
 
 def pool_tables_end(layout: np.ndarray) -> int:
     """First pool index after the wavetables (where sample data starts)."""
-    return int(layout[LY_TAB_SINE] + layout[LY_TAB_N] + 1)
+    return int(layout[LY_HGAINS] + 6 * layout[LY_NB] * layout[LY_MV])

@@ -10,8 +10,6 @@ lambda p: p.rev())``) and, with the pattern last, free functions (``fast(2, pat)
 
 from __future__ import annotations
 
-from pathlib import Path as _Path
-
 from livestudio.patterns.hap import Hap
 from livestudio.patterns.pattern import (
     Pattern,
@@ -61,18 +59,13 @@ _CORE = [
 __all__: list[str] = [
     *_CORE,
     *_transforms.__all__,
-    *[n for n in _signals.__all__ if n != "time"],  # `time` would shadow the module
+    *_signals.__all__,  # (the `time` signal is not exported: it would shadow the module)
     *_randomness.__all__,
     *_controls.__all__,
 ]
 
-_HERE = _Path(__file__).parent
-if (_HERE / "mini" / "__init__.py").exists():
-    from livestudio.patterns.mini import mini  # noqa: F401
+from livestudio.patterns import tonal as _tonal  # noqa: E402
+from livestudio.patterns.mini import mini  # noqa: E402,F401
+from livestudio.patterns.tonal import *  # noqa: E402,F401,F403
 
-    __all__.append("mini")
-if (_HERE / "tonal" / "__init__.py").exists():
-    from livestudio.patterns import tonal as _tonal
-    from livestudio.patterns.tonal import *  # noqa: F401,F403
-
-    __all__ += [n for n in _tonal.__all__ if n not in __all__]
+__all__ += ["mini"] + [n for n in _tonal.__all__ if n not in __all__]

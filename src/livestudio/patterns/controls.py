@@ -6,7 +6,9 @@ existing pattern, taking structure from the left (``n("0 1").s("piano")``). Ever
 argument may be a pattern or mini-notation. Aliases follow Strudel (``lpf`` is
 ``cutoff``, ``lpq`` is ``resonance``, ``hpf`` is ``hcutoff``...).
 
-``s("bd:3")`` splits a ``:`` list into ``s``, ``n`` and ``gain``. ``.cc(74, x)`` sets
+``s("bd:3")`` splits a ``:`` list into ``s``, ``n`` and ``gain`` (likewise ``note``:
+note, n; ``lpf``: cutoff, resonance, lpenv; ``delay``: delay, delaytime,
+delayfeedback; ``room``: room, size; ...). ``.cc(74, x)`` sets
 ``{"cc": {74: x}}`` and merges with CCs set earlier; ``.midi(port=..., channel=...)``
 routes to MIDI (``target="midi"``, ``midiport``, ``midichan``).
 
@@ -23,8 +25,20 @@ from typing import Any, Callable
 from livestudio.errors import PatternError
 from livestudio.patterns.pattern import Pattern, reify, sequence
 
-# name -> names a ':' list value is split into (first is the control itself)
-_SPLIT: dict[str, tuple[str, ...]] = {"s": ("s", "n", "gain")}
+# control -> names a ':' list value is split into (the first is the control itself),
+# as Strudel registers its multi-name controls
+_SPLIT: dict[str, tuple[str, ...]] = {
+    "s": ("s", "n", "gain"),
+    "note": ("note", "n"),
+    "cutoff": ("cutoff", "resonance", "lpenv"),
+    "hcutoff": ("hcutoff", "hresonance", "hpenv"),
+    "bandf": ("bandf", "bandq", "bpenv"),
+    "delay": ("delay", "delaytime", "delayfeedback"),
+    "room": ("room", "size"),
+    "fmi": ("fmi", "fmh"),
+    "fmh": ("fmh", "fmi"),
+    "vibmod": ("vibmod", "vib"),
+}
 
 CONTROLS: tuple[str, ...] = (
     "s", "n", "note", "freq", "gain", "velocity", "amp", "pan", "cutoff", "resonance",
@@ -32,10 +46,15 @@ CONTROLS: tuple[str, ...] = (
     "legato", "speed", "begin", "end", "loop", "room", "size", "delay", "delaytime",
     "delayfeedback", "shape", "crush", "coarse", "orbit", "channel", "midichan", "midiport",
     "target", "vowel", "unit", "cut", "detune", "voices", "pw", "fmi", "fmh", "chord",
-    "ccn", "ccv", "postgain", "distort", "dry", "lpenv", "hpenv", "clip", "duration",
-    "octave", "dict", "mode", "anchor", "offset",
+    "ccn", "ccv", "postgain", "distort", "dry", "lpenv", "hpenv", "bpenv", "clip", "duration",
+    "octave", "dict", "mode", "anchor", "offset", "bank", "accelerate", "hold", "djf",
+    "phaser", "phaserdepth", "vib", "vibmod", "tremolo", "lpattack", "lpdecay", "lpsustain",
+    "lprelease", "hpattack", "hpdecay", "hpsustain", "hprelease", "penv", "pattack", "pdecay",
+    "prelease", "squiz", "nudge", "compressor", "midinote", "loopBegin", "loopEnd",
+    "fmattack", "fmdecay", "fmsustain", "fmrelease", "fmenv", "fmwave", "lfo", "leslie",
+    "waveloss", "ring", "ringf", "ringdf",
 )
-"""Every control name (canonical spelling)."""
+"""Every control name (canonical spelling; also the key in the values)."""
 
 ALIASES: dict[str, str] = {
     "sound": "s", "lpf": "cutoff", "ctf": "cutoff", "lp": "cutoff", "lpq": "resonance",
@@ -43,20 +62,37 @@ ALIASES: dict[str, str] = {
     "bpf": "bandf", "bp": "bandf", "bpq": "bandq", "att": "attack", "dec": "decay",
     "sus": "sustain", "rel": "release", "delayfb": "delayfeedback", "dfb": "delayfeedback",
     "delayt": "delaytime", "dt": "delaytime", "sz": "size", "roomsize": "size",
-    "vel": "velocity", "midichannel": "midichan", "pulsewidth": "pw",
+    "vel": "velocity", "midichannel": "midichan", "pulsewidth": "pw", "fm": "fmi",
+    "ph": "phaser", "phd": "phaserdepth", "vmod": "vibmod", "lpa": "lpattack",
+    "lpd": "lpdecay", "lps": "lpsustain", "lpr": "lprelease", "hpa": "hpattack",
+    "hpd": "hpdecay", "hps": "hpsustain", "hpr": "hprelease", "loop_begin": "loopBegin",
+    "loop_end": "loopEnd", "loopb": "loopBegin", "loope": "loopEnd",
 }
 """Alternative names: alias -> canonical control name."""
 
 
 def _make_value(name: str) -> Callable[[Any], Any]:
+    """``v -> {name: v}``, as Strudel's control functions do.
+
+    A ``:`` list is split over the control's names (``s``: s, n, gain; ``note``: note,
+    n; ``cutoff``: cutoff, resonance, lpenv; ...). A dict value with a ``value`` key
+    (a bare value combined with controls, say by ``hurry``) is unpacked: its other keys
+    are kept and ``value`` becomes this control.
+    """
     split = _SPLIT.get(name)
-    if split is None:
-        return lambda v: {name: v}
 
     def f(v: Any) -> Any:
-        if isinstance(v, list):
-            return {k: x for k, x in zip(split, v)}
-        return {name: v}
+        if isinstance(v, dict) and v.get("value") is not None:
+            bag = {k: x for k, x in v.items() if k != "value"}
+            v = v["value"]
+        else:
+            bag = {}
+        if split is not None and isinstance(v, list):
+            for key, x in zip(split, v):
+                bag[key] = x
+            return bag
+        bag[name] = v
+        return bag
 
     return f
 
@@ -81,11 +117,16 @@ def _make_free(name: str, canonical: str) -> Callable[..., Pattern]:
 
 
 def _make_method(name: str, canonical: str) -> Callable[..., Pattern]:
+    to_value = _make_value(canonical)
+
     def method(self: Pattern, *args: Any) -> Pattern:
+        if not args:  # "c3 e3".note(): the pattern's own values become the control
+            return self.fmap(to_value)
         return self.set(control_pattern(canonical, *args))  # type: ignore[attr-defined]
 
     method.__name__ = name
-    method.__doc__ = f"Set the ``{canonical}`` control (structure from this pattern)."
+    method.__doc__ = (f"Set the ``{canonical}`` control (structure from this pattern); "
+                      f"without an argument, turn the values into ``{canonical}``.")
     return method
 
 
@@ -94,7 +135,7 @@ _METHOD_ONLY = {"dict"}
 
 _FREE: dict[str, Callable[..., Pattern]] = {}
 for _canon in CONTROLS:
-    if _canon not in _METHOD_ONLY:
+    if _canon not in _METHOD_ONLY and _canon.islower():  # camelCase keys: snake aliases
         _FREE[_canon] = _make_free(_canon, _canon)
     setattr(Pattern, _canon, _make_method(_canon, _canon))
 for _alias, _canon in ALIASES.items():

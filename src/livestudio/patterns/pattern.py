@@ -30,6 +30,13 @@ API used by the mini-notation interpreter (``livestudio.patterns.mini``)::
 ``with_context`` keep that mark, so a mini-notation atom stays pure and a method given
 it (``fast("2")``) applies it directly instead of joining cycle by cycle, as Strudel
 does.
+
+Speed: fractions dominate the cost, so a few shapes are recognised and given one-layer
+queries that return exactly the haps the layered definition would: pure-structured
+patterns (``pat._const``: pure, pure with a context, their ``fast``, ``fastcat`` of
+them), signals (``pat._signal``: value as a function of the query begin, kept through
+``fmap``/``fast``/``early``), fused ``fmap`` chains, and ``app_left``/``app_right``
+against those. ``tests/patterns/test_laws.py`` and the conformance cases check them.
 """
 
 from __future__ import annotations
@@ -73,19 +80,31 @@ class Pattern:
     ['a', 'b']
     """
 
-    __slots__ = ("query", "_pure", "_pure_ctx", "_steps", "__weakref__")
+    __slots__ = ("query", "_pure", "_const", "_steps", "_fmap_src", "_signal", "__weakref__")
 
     def __init__(self, query: Query, *, steps: Time | None = None) -> None:
         self.query = query
         self._pure: Any = NO_VALUE
-        # for pure patterns: the one context all their haps share (enables fast paths)
-        self._pure_ctx: dict[str, Any] | None = None
+        # for patterns with pure's structure (pure, pure.fmap(...), with_context...):
+        # (value, context) shared by all their haps (enables fast paths)
+        self._const: tuple[Any, dict[str, Any]] | None = None
         self._steps: Time | None = steps
+        # for patterns made by fmap: (source query, function), so fmaps fuse
+        self._fmap_src: tuple[Query, Callable[[Any], Any]] | None = None
+        # for signals: the value as a function of the query's begin (enables fast paths)
+        self._signal: Callable[[Fraction], Any] | None = None
 
     def __repr__(self) -> str:
         if self._pure is not NO_VALUE:
             return f"pure({self._pure!r})"
-        return "Pattern(...)"
+        try:
+            haps = self.query(TimeSpan(Fraction(0), Fraction(1)))
+        except Exception as exc:  # a repr must not raise; show what went wrong
+            return f"Pattern(<error: {type(exc).__name__}: {exc}>)"
+        haps = sorted(haps, key=lambda h: (h.part.begin, h.part.end))
+        shown = ", ".join(f"{h.value!r}@{h.part.begin}" for h in haps[:8])
+        more = f", ... {len(haps) - 8} more" if len(haps) > 8 else ""
+        return f"Pattern(cycle 0: {shown}{more})"
 
     # ------------------------------------------------------------------ querying
     def query_arc(self, begin: Any, end: Any) -> list[Hap]:
@@ -173,12 +192,28 @@ class Pattern:
         >>> [h.value for h in pure(1).fmap(lambda v: v + 1).first_cycle()]
         [2]
         """
-        query = self.query
+        src = self._fmap_src
+        if src is not None:
+            # fuse fmap(f).fmap(g) into one layer: fmap(g . f)
+            query, inner = src
+
+            def composed(v: Any) -> Any:
+                return func(inner(v))
+
+            f = composed
+        else:
+            query = self.query
+            f = func
 
         def q(span: TimeSpan) -> list[Hap]:
-            return [Hap(h.whole, h.part, func(h.value), h.context) for h in query(span)]
+            return [Hap(h.whole, h.part, f(h.value), h.context) for h in query(span)]
 
-        return Pattern(q, steps=self._steps)
+        sig = self._signal
+        if sig is not None:
+            return signal_pattern(lambda t: func(sig(t)))
+        result = Pattern(q, steps=self._steps)
+        result._fmap_src = (query, f)
+        return result
 
     with_value = fmap
 
@@ -208,9 +243,12 @@ class Pattern:
     # ------------------------------------------------------------------ context
     def with_context(self, func: Callable[[dict[str, Any]], dict[str, Any]]) -> Pattern:
         """Apply ``func`` to every hap's context (keeps purity and steps)."""
-        if self._pure_ctx is not None:
+        if self._const is not None:
             # every hap of a pure pattern shares one context: transform it once
-            return _make_pure(self._pure, func(self._pure_ctx), self._steps)
+            value, ctx = self._const
+            result = _make_const(value, func(ctx), self._steps)
+            result._pure = self._pure
+            return result
         query = self.query
 
         def q(span: TimeSpan) -> list[Hap]:
@@ -241,7 +279,7 @@ class Pattern:
         """A copy with step count (Strudel's tactus) ``n``, used by ``polymeter``."""
         result = Pattern(self.query, steps=None if n is None else to_time(n))
         result._pure = self._pure
-        result._pure_ctx = self._pure_ctx
+        result._const = self._const
         return result
 
     # ------------------------------------------------------------------ applicative
@@ -280,33 +318,10 @@ class Pattern:
         """Structure from this pattern (of functions)."""
         fquery = self.query
         vquery = pat_val.query
-        if pat_val._pure_ctx is not None:
-            pure_value = pat_val._pure
-            pure_ctx = pat_val._pure_ctx
-
-            def qp(span: TimeSpan) -> list[Hap]:
-                # the value pattern is pure: no need to query it when the
-                # structure's span lies within one cycle
-                out = []
-                for hf in fquery(span):
-                    fpart = hf.part
-                    w = fpart if hf.whole is None else hf.whole
-                    b = w.begin
-                    e = w.end
-                    bs = b.numerator // b.denominator
-                    if fpart.begin != fpart.end and (
-                            e.numerator // e.denominator == bs or e == bs + 1):
-                        out.append(Hap(hf.whole, fpart, hf.value(pure_value),
-                                       combine_contexts(pure_ctx, hf.context)))
-                        continue
-                    for hv in vquery(w):
-                        part = fpart.intersection(hv.part)
-                        if part is not None:
-                            out.append(Hap(hf.whole, part, hf.value(hv.value),
-                                           combine_contexts(hv.context, hf.context)))
-                return out
-
-            return Pattern(qp, steps=self._steps)
+        if pat_val._const is not None:
+            return self._app_left_pure(pat_val, lambda f, v: f(v))
+        if pat_val._signal is not None:
+            return self._app_left_signal(pat_val._signal, lambda f, v: f(v))
 
         def q(span: TimeSpan) -> list[Hap]:
             out = []
@@ -322,10 +337,110 @@ class Pattern:
 
         return Pattern(q, steps=self._steps)
 
+    def _app_left_pure(self, pat_val: Pattern, combine: Callable[[Any, Any], Any]) -> Pattern:
+        """``app_left`` against a pure ``pat_val``; values are ``combine(left, pure_value)``.
+
+        The pure pattern is only queried when a hap's whole crosses a cycle boundary
+        (or in edge cases); otherwise the result is the same hap with a new value.
+        """
+        fquery = self.query
+        vquery = pat_val.query
+        pure_value, pure_ctx = pat_val._const  # type: ignore[misc]
+
+        def q(span: TimeSpan) -> list[Hap]:
+            out = []
+            for hf in fquery(span):
+                fpart = hf.part
+                w = fpart if hf.whole is None else hf.whole
+                b = w.begin
+                e = w.end
+                bs = b.numerator // b.denominator
+                if (fpart.begin != fpart.end and b <= fpart.begin and fpart.end <= e
+                        and (e.numerator // e.denominator == bs or e == bs + 1)):
+                    out.append(Hap(hf.whole, fpart, combine(hf.value, pure_value),
+                                   combine_contexts(pure_ctx, hf.context)))
+                    continue
+                for hv in vquery(w):
+                    part = fpart.intersection(hv.part)
+                    if part is not None:
+                        out.append(Hap(hf.whole, part, combine(hf.value, hv.value),
+                                       combine_contexts(hv.context, hf.context)))
+            return out
+
+        return Pattern(q, steps=self._steps)
+
+    def _app_left_signal(self, sig: Callable[[Fraction], Any],
+                         combine: Callable[[Any, Any], Any]) -> Pattern:
+        """``app_left`` against a signal: sample it at the begin of each whole (or part)."""
+        fquery = self.query
+
+        def q(span: TimeSpan) -> list[Hap]:
+            out = []
+            for hf in fquery(span):
+                fpart = hf.part
+                w = fpart if hf.whole is None else hf.whole
+                part = fpart.intersection(w)
+                if part is not None:
+                    out.append(Hap(hf.whole, part, combine(hf.value, sig(w.begin)), hf.context))
+            return out
+
+        return Pattern(q, steps=self._steps)
+
+    def _app_right_const(self, pat_val: Pattern, combine: Callable[[Any, Any], Any]) -> Pattern:
+        """``app_right`` for a pattern with pure's structure (``self._const``).
+
+        Values are ``combine(const_value, value)``, computed at query time. Over a span
+        ``w`` within one cycle a pure pattern has the one hap ``(cycle, w)``, so it is
+        not queried then.
+        """
+        fquery = self.query
+        vquery = pat_val.query
+        fvalue, fctx = self._const  # type: ignore[misc]
+
+        def q(span: TimeSpan) -> list[Hap]:
+            out = []
+            for hv in vquery(span):
+                vpart = hv.part
+                whole = hv.whole
+                w = vpart if whole is None else whole
+                b = w.begin
+                e = w.end
+                bs = b.numerator // b.denominator
+                if e.numerator // e.denominator == bs or e == bs + 1:
+                    part = w.intersection(vpart)
+                    if part is not None:
+                        out.append(Hap(whole, part, combine(fvalue, hv.value),
+                                       combine_contexts(hv.context, fctx)))
+                    continue
+                for hf in fquery(w):
+                    part = hf.part.intersection(vpart)
+                    if part is not None:
+                        out.append(Hap(whole, part, combine(hf.value, hv.value),
+                                       combine_contexts(hv.context, hf.context)))
+            return out
+
+        return Pattern(q, steps=pat_val._steps)
+
     def app_right(self, pat_val: Pattern) -> Pattern:
         """Structure from ``pat_val`` (the pattern of values)."""
         fquery = self.query
         vquery = pat_val.query
+        if self._const is not None:
+            return self._app_right_const(pat_val, lambda f, v: f(v))
+        sig = self._signal
+        if sig is not None:
+            def qs(span: TimeSpan) -> list[Hap]:
+                # this pattern is a signal: its one hap over w has part w
+                out = []
+                for hv in vquery(span):
+                    vpart = hv.part
+                    w = vpart if hv.whole is None else hv.whole
+                    part = w.intersection(vpart)
+                    if part is not None:
+                        out.append(Hap(hv.whole, part, sig(w.begin)(hv.value), hv.context))
+                return out
+
+            return Pattern(qs, steps=pat_val._steps)
 
         def q(span: TimeSpan) -> list[Hap]:
             out = []
@@ -463,12 +578,15 @@ class Pattern:
         factor = to_time(factor)
         if factor == 0:
             return silence
-        if factor < 0:
-            return self.rev()._fast(-factor)
+        # a negative factor is not special-cased (as in Strudel): the query span runs
+        # backwards, so discrete patterns give no haps
         if factor == 1:
             return self
-        if self._pure_ctx is not None:
-            return Pattern(_step_query([(self._pure, self._pure_ctx)], factor), steps=self._steps)
+        if self._const is not None:
+            return Pattern(_step_query([self._const], factor), steps=self._steps)
+        sig = self._signal
+        if sig is not None:
+            return signal_pattern(lambda t: sig(t * factor))
         query = self.query
 
         def q(span: TimeSpan) -> list[Hap]:
@@ -494,6 +612,9 @@ class Pattern:
         offset = to_time(offset)
         if offset == 0:
             return self
+        sig = self._signal
+        if sig is not None:
+            return signal_pattern(lambda t: sig(t + offset))
         query = self.query
 
         def q(span: TimeSpan) -> list[Hap]:
@@ -554,7 +675,28 @@ class Pattern:
         """Like compress, without gaps: cycle 0 plays from ``b`` to ``e``."""
         b = to_time(b)
         e = to_time(e)
-        return self._early(_sam(b))._fast(1 / (e - b))._late(b)
+        d = e - b
+        if d <= 0:
+            return silence
+        # == self._early(sam(b))._fast(1 / d)._late(b), as one time map
+        a = 1 / d
+        return self._affine(a, _sam(b) - b * a)
+
+    def _affine(self, a: Fraction, c: Fraction) -> Pattern:
+        """Query time ``t`` maps to ``t * a + c`` (``a > 0``); haps map back."""
+        query = self.query
+
+        def q(span: TimeSpan) -> list[Hap]:
+            out = []
+            for h in query(TimeSpan(span.begin * a + c, span.end * a + c)):
+                w = h.whole
+                p = h.part
+                out.append(Hap(
+                    None if w is None else TimeSpan((w.begin - c) / a, (w.end - c) / a),
+                    TimeSpan((p.begin - c) / a, (p.end - c) / a), h.value, h.context))
+            return out
+
+        return Pattern(q, steps=self._steps)
 
     def _focus_span(self, span: TimeSpan) -> Pattern:
         return self._focus(span.begin, span.end)
@@ -690,10 +832,10 @@ def _step_query(items: list[tuple[Any, dict[str, Any]]], rate: Fraction) -> Quer
     return q
 
 
-def _make_pure(value: Any, context: dict[str, Any], steps: Time | None = Fraction(1)) -> Pattern:
+def _make_const(value: Any, context: dict[str, Any], steps: Time | None = Fraction(1)) -> Pattern:
+    """A pattern with pure's structure whose haps all carry ``value`` and ``context``."""
     pat = Pattern(_step_query([(value, context)], Fraction(1)), steps=steps)
-    pat._pure = value
-    pat._pure_ctx = context
+    pat._const = (value, context)
     return pat
 
 
@@ -703,7 +845,20 @@ def pure(value: Any) -> Pattern:
     >>> [(str(h.whole.begin), h.value) for h in pure("a").query_arc(0, 2)]
     [('0', 'a'), ('1', 'a')]
     """
-    return _make_pure(value, _EMPTY_CONTEXT)
+    pat = _make_const(value, _EMPTY_CONTEXT)
+    pat._pure = value  # Strudel's `__pure`: methods given it apply it directly
+    return pat
+
+
+def signal_pattern(func: Callable[[Fraction], Any]) -> Pattern:
+    """A continuous pattern whose value is ``func(begin)`` for a query ``[begin, end)``."""
+
+    def q(span: TimeSpan) -> list[Hap]:
+        return [Hap(None, span, func(span.begin))]
+
+    pat = Pattern(q)
+    pat._signal = func
+    return pat
 
 
 def steady(value: Any) -> Pattern:
@@ -763,8 +918,7 @@ def stack(*pats: Any) -> Pattern:
             out.extend(query(span))
         return out
 
-    steps = [p._steps for p in ps if p._steps is not None]
-    return Pattern(q, steps=max(steps) if steps else None)
+    return Pattern(q, steps=_lcm_steps(ps))
 
 
 def slowcat(*pats: Any) -> Pattern:
@@ -797,7 +951,20 @@ def slowcat(*pats: Any) -> Pattern:
                            TimeSpan(p.begin + offset, p.end + offset), h.value, h.context))
         return out
 
-    return Pattern(q).split_queries()
+    result = Pattern(q).split_queries()
+    result._steps = _lcm_steps(ps)
+    return result
+
+
+def _lcm_steps(ps: Sequence[Pattern]) -> Time | None:
+    """Strudel's step count of a stack/cat: the lcm of the known step counts."""
+    steps = [p._steps for p in ps if p._steps is not None]
+    if not steps:
+        return None
+    total = steps[0]
+    for c in steps[1:]:
+        total = _frac_lcm(total, c)
+    return total
 
 
 def cat(*pats: Any) -> Pattern:
@@ -818,8 +985,8 @@ def fastcat(*pats: Any) -> Pattern:
     ps = [reify(p) for p in pats]
     n = len(ps)
     nf = Fraction(n)
-    if all(p._pure_ctx is not None for p in ps):
-        return Pattern(_step_query([(p._pure, p._pure_ctx) for p in ps], nf), steps=nf)
+    if all(p._const is not None for p in ps):
+        return Pattern(_step_query([p._const for p in ps], nf), steps=nf)  # type: ignore[misc]
     queries = [p.query for p in ps]
 
     def q(span: TimeSpan) -> list[Hap]:
@@ -878,9 +1045,7 @@ def timecat(*pairs: tuple[Any, Any]) -> Pattern:
         end = begin + w
         pats.append(reify(p)._compress(begin / total, end / total))
         begin = end
-    result = stack(*pats)
-    result._steps = total
-    return result
+    return stack(*pats).steps(total)
 
 
 time_cat = timecat
@@ -947,12 +1112,13 @@ def polymeter(*pats: Any) -> Pattern:
         total = lcm_num
     else:
         total = Fraction(math.lcm(*[int(c) for c in counts]))
-    result = stack(*[p if c == total else p._fast(total / c) for p, c in zip(ps, counts)])
-    result._steps = total
-    return result
+    # .steps() makes a new pattern: never mutate an argument (stack of one is the arg)
+    return stack(*[p if c == total else p._fast(total / c) for p, c in zip(ps, counts)]).steps(total)
 
 
 def _frac_lcm(a: Fraction, b: Fraction) -> Fraction:
+    if a == 0 or b == 0:
+        return Fraction(0)
     num = math.lcm(a.numerator, b.numerator)
     den = math.gcd(a.denominator, b.denominator)
     return Fraction(num, den)
@@ -1002,7 +1168,8 @@ def patternify(fn: Callable[..., Pattern], args: Sequence[Any], pat: Pattern,
 
 
 def register(name: str | Sequence[str], fn: Callable[..., Pattern], *,
-             patternified: bool = True, join: str = "inner") -> Callable[..., Any]:
+             patternified: bool = True, join: str = "inner",
+             doc: str | None = None) -> Callable[..., Any]:
     """Add ``fn`` as a ``Pattern`` method (and return the matching free function).
 
     ``fn(arg1, ..., argN, pat)`` takes plain values and the pattern last. The method
@@ -1017,8 +1184,10 @@ def register(name: str | Sequence[str], fn: Callable[..., Pattern], *,
     [2]
     """
     if not isinstance(name, str):
-        fns = [register(n, fn, patternified=patternified, join=join) for n in name]
+        fns = [register(n, fn, patternified=patternified, join=join, doc=doc) for n in name]
         return fns[0]
+    if doc is not None:
+        fn.__doc__ = doc
     arity = _arity(fn)
     nargs = arity - 1
 

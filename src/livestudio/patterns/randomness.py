@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 from quicktions import Fraction
 
 from livestudio.errors import PatternError
+from livestudio.patterns.hap import Hap
 from livestudio.patterns.pattern import (
     NO_VALUE,
     Pattern,
@@ -26,6 +27,7 @@ from livestudio.patterns.pattern import (
     silence,
     stack,
 )
+from livestudio.patterns.timespan import TimeSpan
 
 _SPAN = 536870912  # 2**29
 
@@ -36,10 +38,12 @@ def _i32(x: int) -> int:
 
 
 def xorwise(x: int) -> int:
-    """One step of Strudel's 32-bit xorshift."""
-    a = _i32(_i32(x << 13) ^ x)
-    b = _i32((a >> 17) ^ a)
-    return _i32(_i32(b << 5) ^ b)
+    """One step of Strudel's 32-bit (JavaScript int32) xorshift."""
+    a = ((x << 13) ^ x) & 0xFFFFFFFF
+    sa = (a >> 17) | 0xFFFF8000 if a & 0x80000000 else a >> 17  # arithmetic >> on int32
+    b = sa ^ a
+    c = ((b << 5) ^ b) & 0xFFFFFFFF
+    return c - 0x100000000 if c & 0x80000000 else c
 
 
 def time_to_int_seed(t: float) -> int:
@@ -82,6 +86,23 @@ def seeded_rand(seed: int) -> Pattern:
 
 def _degrade_by_with(with_pat: Pattern, x: Any, pat: Pattern) -> Pattern:
     """Keep haps where ``with_pat`` (sampled at each whole's begin) is greater than ``x``."""
+    sig = with_pat._signal
+    if sig is not None:
+        # same haps as the general form below, in one layer
+        query = pat.query
+
+        def q(span: TimeSpan) -> list[Hap]:
+            out = []
+            for h in query(span):
+                fpart = h.part
+                w = fpart if h.whole is None else h.whole
+                if sig(w.begin) > x:
+                    part = fpart.intersection(w)
+                    if part is not None:
+                        out.append(Hap(h.whole, part, h.value, h.context))
+            return out
+
+        return Pattern(q, steps=pat._steps)
     return pat.fmap(lambda a: lambda _: a).app_left(with_pat.filter_values(lambda v: v > x))
 
 
@@ -115,8 +136,10 @@ def _undegrade_by(x: Any, pat: Pattern) -> Pattern:
 
 
 undegrade_by = register("undegrade_by", _undegrade_by)
-degrade = register("degrade", lambda pat: pat._degrade_by(0.5))
-undegrade = register("undegrade", lambda pat: pat._undegrade_by(0.5))
+degrade = register("degrade", lambda pat: pat._degrade_by(0.5),
+                   doc="Randomly drop half of the events (``degrade_by(0.5)``).")
+undegrade = register("undegrade", lambda pat: pat._undegrade_by(0.5),
+                     doc="Keep exactly the events :func:`degrade` drops.")
 
 
 def _sometimes_by(x: Any, func: Callable[[Pattern], Pattern], pat: Pattern) -> Pattern:
@@ -126,13 +149,20 @@ def _sometimes_by(x: Any, func: Callable[[Pattern], Pattern], pat: Pattern) -> P
 
 
 sometimes_by = register("sometimes_by", _sometimes_by)
-sometimes = register("sometimes", lambda func, pat: pat._sometimes_by(0.5, func))
-often = register("often", lambda func, pat: pat._sometimes_by(0.75, func))
-rarely = register("rarely", lambda func, pat: pat._sometimes_by(0.25, func))
-almost_never = register("almost_never", lambda func, pat: pat._sometimes_by(0.1, func))
-almost_always = register("almost_always", lambda func, pat: pat._sometimes_by(0.9, func))
-never = register("never", lambda func, pat: pat)
-always = register("always", lambda func, pat: func(pat))
+sometimes = register("sometimes", lambda func, pat: pat._sometimes_by(0.5, func),
+                     doc="Apply ``func`` to about half of the events (``sometimes_by(0.5, func)``).")
+often = register("often", lambda func, pat: pat._sometimes_by(0.75, func),
+                 doc="Apply ``func`` to about 75% of the events.")
+rarely = register("rarely", lambda func, pat: pat._sometimes_by(0.25, func),
+                  doc="Apply ``func`` to about 25% of the events.")
+almost_never = register("almost_never", lambda func, pat: pat._sometimes_by(0.1, func),
+                        doc="Apply ``func`` to about 10% of the events.")
+almost_always = register("almost_always", lambda func, pat: pat._sometimes_by(0.9, func),
+                         doc="Apply ``func`` to about 90% of the events.")
+never = register("never", lambda func, pat: pat,
+                 doc="Never apply ``func`` (the pattern unchanged).")
+always = register("always", lambda func, pat: func(pat),
+                  doc="Always apply ``func``.")
 
 
 def _some_cycles_by(x: Any, func: Callable[[Pattern], Pattern], pat: Pattern) -> Pattern:
@@ -149,7 +179,8 @@ def _some_cycles_by(x: Any, func: Callable[[Pattern], Pattern], pat: Pattern) ->
 
 
 some_cycles_by = register("some_cycles_by", _some_cycles_by)
-some_cycles = register("some_cycles", lambda func, pat: pat._some_cycles_by(0.5, func))
+some_cycles = register("some_cycles", lambda func, pat: pat._some_cycles_by(0.5, func),
+                       doc="Apply ``func`` to about half of the cycles (``some_cycles_by(0.5, func)``).")
 
 
 def _choose_with_values(pat: Pattern, xs: Sequence[Any]) -> Pattern:

@@ -17,18 +17,14 @@ from typing import Any, Callable
 from quicktions import Fraction
 
 from livestudio.patterns.hap import Hap
-from livestudio.patterns.pattern import NO_VALUE, Pattern, fastcat, reify
+from livestudio.patterns.pattern import Pattern, fastcat, reify, signal_pattern
 from livestudio.patterns.randomness import time_to_rand
 from livestudio.patterns.timespan import TimeSpan
 
 
 def signal(func: Callable[[Fraction], Any]) -> Pattern:
     """A continuous pattern whose value is ``func(t)`` at the begin ``t`` of each query."""
-
-    def q(span: TimeSpan) -> list[Hap]:
-        return [Hap(None, span, func(span.begin))]
-
-    return Pattern(q)
+    return signal_pattern(func)
 
 
 def _js_mod1(t: Fraction) -> float:
@@ -72,10 +68,9 @@ def irand(n: Any) -> Pattern:
     >>> [h.value for h in irand(8).segment(4).first_cycle()]
     [0, 2, 2, 1]
     """
-    p = reify(n)
-    if p._pure is not NO_VALUE:
-        return _irand(p._pure)
-    return p.fmap(_irand).inner_join()
+    # always joined cycle by cycle (no shortcut for a plain n), as in Strudel: a
+    # query crossing a cycle boundary samples rand again at the boundary
+    return reify(n).fmap(_irand).inner_join()
 
 
 def _brand_by(p: Any) -> Pattern:
@@ -139,6 +134,6 @@ def randrun(n: Any) -> Pattern:
 
 __all__ = [
     "signal", "saw", "isaw", "sine", "sine2", "cosine", "cosine2", "square", "tri", "saw2",
-    "isaw2", "square2", "tri2", "time", "rand", "rand2", "irand", "brand", "brand_by",
+    "isaw2", "square2", "tri2", "rand", "rand2", "irand", "brand", "brand_by",
     "perlin", "perlin_with", "randrun",
 ]

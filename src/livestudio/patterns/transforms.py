@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
 from quicktions import Fraction
@@ -212,8 +213,20 @@ def _op_pattern(pat: Pattern, how: str, other: Any, name: str) -> Pattern:
     else:
         def make(a: Any) -> Callable[[Any], Any]:
             return lambda b: compose_values(a, b, op)
-    if how == "in":
+    if how == "in" and other_pat._const is not None:
+        # one layer instead of fmap + app_left (same haps)
+        if name == "keepif":
+            result = pat._app_left_pure(other_pat, lambda a, b: a if js_truthy(b) else None)
+        else:
+            result = pat._app_left_pure(other_pat, lambda a, b: compose_values(a, b, op))
+    elif how == "in":
         result = pat.fmap(make).app_left(other_pat)
+    elif how == "out" and pat._const is not None:
+        # one layer instead of fmap + app_right (same haps); values made at query time
+        if name == "keepif":
+            result = pat._app_right_const(other_pat, lambda a, b: a if js_truthy(b) else None)
+        else:
+            result = pat._app_right_const(other_pat, lambda a, b: compose_values(a, b, op))
     elif how == "out":
         result = pat.fmap(make).app_right(other_pat)
     elif how == "mix":
@@ -375,11 +388,17 @@ def _as_number(pat: Pattern) -> Pattern:
     return pat.fmap(parse_numeral)
 
 
-round_ = register("round", lambda pat: _as_number(pat).fmap(lambda v: math.floor(v + 0.5)))
-floor = register("floor", lambda pat: _as_number(pat).fmap(math.floor))
-ceil = register("ceil", lambda pat: _as_number(pat).fmap(math.ceil))
-to_bipolar = register("to_bipolar", lambda pat: pat.fmap(lambda x: x * 2 - 1))
-from_bipolar = register("from_bipolar", lambda pat: pat.fmap(lambda x: (x + 1) / 2))
+round_ = register("round", lambda pat: _as_number(pat).fmap(lambda v: math.floor(v + 0.5)),
+                  doc="Round numbers to the nearest integer (halves up, JavaScript ``Math.round``).")
+"""Round to the nearest integer (halves up, like JavaScript's ``Math.round``)."""
+floor = register("floor", lambda pat: _as_number(pat).fmap(math.floor),
+                 doc="Round numbers down.")
+ceil = register("ceil", lambda pat: _as_number(pat).fmap(math.ceil),
+                doc="Round numbers up.")
+to_bipolar = register("to_bipolar", lambda pat: pat.fmap(lambda x: x * 2 - 1),
+                      doc="Scale 0..1 to -1..1.")
+from_bipolar = register("from_bipolar", lambda pat: pat.fmap(lambda x: (x + 1) / 2),
+                        doc="Scale -1..1 to 0..1.")
 
 
 def _range(lo: Any, hi: Any, pat: Pattern) -> Pattern:
@@ -394,18 +413,36 @@ def _range(lo: Any, hi: Any, pat: Pattern) -> Pattern:
 range_ = register("range", _range)
 
 
+def _js_exp(v: Any) -> float:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        try:
+            return math.exp(v)
+        except OverflowError:
+            return math.inf
+    return math.nan  # JavaScript's Math.exp of a non-number
+
+
+def _js_log(x: Any) -> float:
+    x = parse_numeral(x)
+    if x == 0:
+        return -math.inf
+    if x < 0 or x != x:
+        return math.nan
+    return math.log(x)
+
+
 def _rangex(lo: Any, hi: Any, pat: Pattern) -> Pattern:
-    """Scale 0..1 exponentially to ``lo``..``hi``."""
-    if lo <= 0 or hi <= 0:
-        raise PatternError("rangex needs positive bounds")
-    return pat._range(math.log(lo), math.log(hi)).fmap(math.exp)
+    """Scale 0..1 exponentially to ``lo``..``hi`` (both positive; else NaN, as Strudel)."""
+    return pat._range(_js_log(lo), _js_log(hi)).fmap(_js_exp)
 
 
 rangex = register("rangex", _rangex)
-range2 = register("range2", lambda lo, hi, pat: pat.from_bipolar()._range(lo, hi))
+range2 = register("range2", lambda lo, hi, pat: pat.from_bipolar()._range(lo, hi),
+                  doc="Scale values from -1..1 to ``lo``..``hi``.")
 
 
 def _ratio(pat: Pattern) -> Pattern:
+    """Divide ``:`` lists: ``"5:4"`` (``[5, 4]``) becomes ``1.25``."""
     def f(v: Any) -> Any:
         if isinstance(v, list) and v:
             acc = v[0]
@@ -440,9 +477,12 @@ def _compress_fn(b: Any, e: Any, pat: Pattern) -> Pattern:
 
 
 compress = register("compress", _compress_fn)
-fast_gap = register("fast_gap", lambda factor, pat: pat._fast_gap(factor))
-focus = register("focus", lambda b, e, pat: pat._focus(b, e))
-zoom = register("zoom", lambda s, e, pat: pat._zoom(s, e))
+fast_gap = register("fast_gap", lambda factor, pat: pat._fast_gap(factor),
+                    doc="Speed up by ``factor`` but play each cycle only once, leaving a gap.")
+focus = register("focus", lambda b, e, pat: pat._focus(b, e),
+                 doc="Like ``compress(b, e)`` without gaps: cycle 0 plays from ``b`` to ``e``.")
+zoom = register("zoom", lambda s, e, pat: pat._zoom(s, e),
+                doc="Play only the part ``[s, e]`` of each cycle, stretched to the whole cycle.")
 
 
 def _linger(t: Any, pat: Pattern) -> Pattern:
@@ -571,7 +611,9 @@ palindrome = register("palindrome", _palindrome)
 
 def _iter_pat(times: Any, pat: Pattern, back: bool) -> Pattern:
     t = to_time(times)
-    k = _check_count(times, "iter")
+    k = t.__floor__()  # Strudel: listRange(0, times - 1) has floor(times) items
+    if k < 1:
+        return silence  # slowcat of no patterns
     return slowcat(*[(pat._late(Fraction(i) / t) if back else pat._early(Fraction(i) / t))
                      for i in range(k)])
 
@@ -582,7 +624,8 @@ def _iter(times: Any, pat: Pattern) -> Pattern:
 
 
 iter_ = register("iter", _iter)
-iter_back = register("iter_back", lambda times, pat: _iter_pat(times, pat, True))
+iter_back = register("iter_back", lambda times, pat: _iter_pat(times, pat, True),
+                     doc="Like :func:`iter`, going backwards through the slices.")
 
 
 def _repeat_cycles(n: Any, pat: Pattern) -> Pattern:
@@ -608,6 +651,18 @@ def _repeat_cycles(n: Any, pat: Pattern) -> Pattern:
 repeat_cycles = register("repeat_cycles", _repeat_cycles)
 
 
+def _ribbon(offset: Any, cycles: Any, pat: Pattern) -> Pattern:
+    """Loop ``cycles`` cycles of the pattern, starting ``offset`` cycles in.
+
+    Same as ``pat.early(offset).restart(pure(1).slow(cycles))``.
+    """
+    return pat._early(offset).restart(pure(1)._slow(cycles))
+
+
+ribbon = register("ribbon", _ribbon)
+rib = register("rib", _ribbon)
+
+
 def _chunk_impl(n: Any, func: Func, pat: Pattern, back: bool, fast: bool) -> Pattern:
     k = _check_count(n, "chunk")
     binary = [True] + [False] * (k - 1)
@@ -623,8 +678,10 @@ def _chunk(n: Any, func: Func, pat: Pattern) -> Pattern:
 
 
 chunk = register("chunk", _chunk)
-chunk_back = register("chunk_back", lambda n, func, pat: _chunk_impl(n, func, pat, True, False))
-fast_chunk = register("fast_chunk", lambda n, func, pat: _chunk_impl(n, func, pat, False, True))
+chunk_back = register("chunk_back", lambda n, func, pat: _chunk_impl(n, func, pat, True, False),
+                      doc="Like :func:`chunk`, going backwards through the parts.")
+fast_chunk = register("fast_chunk", lambda n, func, pat: _chunk_impl(n, func, pat, False, True),
+                      doc="Like :func:`chunk`, without repeating each source cycle ``n`` times.")
 
 
 def _swing_by(x: Any, n: Any, pat: Pattern) -> Pattern:
@@ -636,7 +693,8 @@ def _swing_by(x: Any, n: Any, pat: Pattern) -> Pattern:
 
 
 swing_by = register("swing_by", _swing_by)
-swing = register("swing", lambda n, pat: pat._swing_by(1 / 3, n))
+swing = register("swing", lambda n, pat: pat._swing_by(1 / 3, n),
+                 doc="``swing_by(1/3, n)``.")
 
 
 def _jux_by(by: Any, func: Func, pat: Pattern) -> Pattern:
@@ -655,10 +713,12 @@ def _jux_by(by: Any, func: Func, pat: Pattern) -> Pattern:
 
 
 jux_by = register("jux_by", _jux_by)
-jux = register("jux", lambda func, pat: _jux_by(1, func, pat))
+jux = register("jux", lambda func, pat: _jux_by(1, func, pat),
+               doc="Stack the pattern panned left with ``func`` of it panned right.")
 
 
 def _invert(pat: Pattern) -> Pattern:
+    """Swap true and false in a boolean pattern (JavaScript truthiness)."""
     return pat.fmap(lambda x: not js_truthy(x))
 
 
@@ -672,7 +732,8 @@ def _press_by(r: Any, pat: Pattern) -> Pattern:
 
 
 press_by = register("press_by", _press_by)
-press = register("press", lambda pat: pat._press_by(0.5))
+press = register("press", lambda pat: pat._press_by(0.5),
+                 doc="Shift each event halfway into its own span (``press_by(0.5)``).")
 
 
 def _call_indexed(func: Callable[..., Pattern], pat: Pattern, i: int) -> Pattern:
@@ -693,7 +754,9 @@ def _echo_with(times: Any, time: Any, func: Callable[..., Pattern], pat: Pattern
 
     ``func`` gets the shifted copy (and the index ``i`` when it takes two arguments).
     """
-    k = _check_count(times, "echo_with")
+    k = to_time(times).__floor__()  # Strudel: listRange(0, times - 1)
+    if k < 1:
+        return silence
     t = to_time(time)
     return stack(*[_call_indexed(func, pat._late(t * i), i) for i in range(k)])
 
@@ -777,24 +840,37 @@ def euclid_pattern(pulses: Any, steps: Any, rotation: Any = 0) -> list[int]:
     return b
 
 
+@lru_cache(maxsize=1024)
+def _euclid_struct(pulses: int, steps: int, rotation: int) -> Pattern | None:
+    """The boolean step pattern of a euclidean rhythm (cached: patterns are immutable)."""
+    bits = euclid_pattern(pulses, steps, rotation)
+    if not bits:
+        return None
+    return sequence(*[pure(b) for b in bits])
+
+
+def _euclid_ints(pulses: Any, steps: Any, rotation: Any = 0) -> tuple[int, int, int]:
+    try:
+        return int(pulses), int(steps), int(rotation)
+    except (TypeError, ValueError):
+        raise PatternError(f"euclid: expected whole numbers, got "
+                           f"({pulses!r}, {steps!r}, {rotation!r})") from None
+
+
 def _euclid(pulses: Any, steps: Any, pat: Pattern) -> Pattern:
     """Euclidean rhythm: ``pulses`` onsets spread over ``steps`` steps.
 
     >>> [str(h.whole.begin) for h in pure("a").euclid(3, 8).first_cycle()]
     ['0', '3/8', '3/4']
     """
-    bits = euclid_pattern(pulses, steps)
-    if not bits:
-        return silence
-    return pat.struct(sequence(*[pure(b) for b in bits]))
+    struct_pat = _euclid_struct(*_euclid_ints(pulses, steps))
+    return silence if struct_pat is None else pat.struct(struct_pat)
 
 
 def _euclid_rot(pulses: Any, steps: Any, rotation: Any, pat: Pattern) -> Pattern:
     """Like :func:`euclid`, rotated ``rotation`` steps."""
-    bits = euclid_pattern(pulses, steps, rotation)
-    if not bits:
-        return silence
-    return pat.struct(sequence(*[pure(b) for b in bits]))
+    struct_pat = _euclid_struct(*_euclid_ints(pulses, steps, rotation))
+    return silence if struct_pat is None else pat.struct(struct_pat)
 
 
 euclid = register("euclid", _euclid)
@@ -803,6 +879,7 @@ euclid_off = register("euclid_off", _euclid_rot)
 
 
 def _euclid_legato_impl(pulses: Any, steps: Any, rotation: Any, pat: Pattern) -> Pattern:
+    """Euclidean rhythm, rotated, each onset held until the next."""
     if int(pulses) < 1:
         return silence
     bits = euclid_pattern(pulses, steps, rotation)
@@ -820,6 +897,38 @@ def _euclid_legato(pulses: Any, steps: Any, pat: Pattern) -> Pattern:
 
 euclid_legato = register("euclid_legato", _euclid_legato)
 euclid_legato_rot = register("euclid_legato_rot", _euclid_legato_impl)
+
+# ---------------------------------------------------------------------- samples
+
+
+def _chop(n: Any, pat: Pattern) -> Pattern:
+    """Cut each event into ``n`` parts playing successive ``begin``/``end`` slices."""
+    k = _check_count(n, "chop")
+    slices = [{"begin": i / k, "end": (i + 1) / k} for i in range(k)]
+
+    def merge(a: Any, b: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(a, dict):
+            raise PatternError("chop works on control patterns (such as s(...)), "
+                               f"not on {type(a).__name__} values")
+        if a.get("begin") is not None and a.get("end") is not None:
+            d = a["end"] - a["begin"]
+            b = {"begin": a["begin"] + b["begin"] * d, "end": a["begin"] + b["end"] * d}
+        return {**a, **b}
+
+    return pat.squeeze_bind(lambda o: fastcat(*[pure(merge(o, sl)) for sl in slices]))
+
+
+chop = register("chop", _chop)
+
+
+def _striate(n: Any, pat: Pattern) -> Pattern:
+    """Play ``n`` interlaced ``begin``/``end`` slices of each sample, one per repeat."""
+    k = _check_count(n, "striate")
+    slices = [pure({"begin": i / k, "end": (i + 1) / k}) for i in range(k)]
+    return pat.set(slowcat(*slices))._fast(k)
+
+
+striate = register("striate", _striate)
 
 # ---------------------------------------------------------------------- arp
 
@@ -885,19 +994,14 @@ def arp(indices: Any, pat: Any) -> Pattern:
 def run(n: Any) -> Pattern:
     """The numbers ``0 .. n-1`` in one cycle (``n`` patternable).
 
+    Same as ``saw.range(0, n).round().segment(n)``.
+
     >>> [h.value for h in run(4).first_cycle()]
     [0, 1, 2, 3]
     """
-    def make(k: Any) -> Pattern:
-        k = int(k)
-        if k <= 0:
-            return silence
-        return fastcat(*[pure(i) for i in range(k)])
+    from livestudio.patterns.signals import saw
 
-    p = reify(n)
-    if p._pure is not NO_VALUE:
-        return make(p._pure)
-    return p.fmap(make).inner_join()
+    return saw.range(0, n).round().segment(n)
 
 
 def scan(n: Any) -> Pattern:
@@ -914,8 +1018,8 @@ __all__ = [
     "round_", "floor", "ceil", "to_bipolar", "from_bipolar", "range_", "rangex", "range2",
     "ratio", "segment", "compress", "fast_gap", "focus", "zoom", "linger", "ply", "hurry",
     "inside", "outside", "first_of", "every", "last_of", "when", "off", "brak", "palindrome",
-    "iter_", "iter_back", "repeat_cycles", "chunk", "chunk_back", "fast_chunk", "swing_by",
+    "iter_", "iter_back", "repeat_cycles", "ribbon", "rib", "chunk", "chunk_back", "fast_chunk", "swing_by",
     "swing", "jux_by", "jux", "invert", "inv", "press_by", "press", "echo_with", "stut_with",
     "echo", "stut", "euclid", "euclid_rot", "euclid_off", "euclid_legato", "euclid_legato_rot",
-    "euclid_pattern", "arp", "arp_with", "run", "scan",
+    "euclid_pattern", "arp", "arp_with", "run", "scan", "chop", "striate",
 ]

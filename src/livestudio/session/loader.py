@@ -10,7 +10,12 @@ an infinite loop at module level -- gives ``ok=False`` with :class:`SessionError
 naming file, line and the code line, and no tracks: the caller keeps the last good
 version playing.
 
-User code runs in a worker thread; the calling thread waits at most ``timeout_s``.
+When the validator process runs (:mod:`livestudio.session.validator`; the watcher
+starts it), every load runs there first and only a clean file is run again here, so
+an endless loop never competes with the UI and the scheduler for this process's GIL,
+and a loop inside one C call (which nothing can interrupt in-thread) is killed with its
+process. Here, user code runs in a worker thread; the calling thread waits at most
+``timeout_s``.
 When the budget runs out, a :class:`LoadTimeout` is raised *inside* the worker thread
 with ``PyThreadState_SetAsyncExc``. Limits of that mechanism:
 
@@ -120,6 +125,10 @@ class LoadResult:
     """``time.time()`` of the save that triggered the load (file mtime), set by the watcher."""
     detected_at: float | None = None
     """``time.monotonic()`` when the watcher saw the change, set by the watcher."""
+    validate_s: float = 0.0
+    """Time spent in the validator process (0 when it was not used)."""
+    isolated: bool = False
+    """Whether the files ran in the validator process first."""
     output: list[str] = field(default_factory=list)
     """What the files ``print()``-ed while loading (shown in the log, never on stdout)."""
 
@@ -175,12 +184,17 @@ def pattern_class() -> type:
 def load_path(path: Path, *, timeout_s: float = DEFAULT_TIMEOUT_S,
               dry_cycles: int = DEFAULT_DRY_CYCLES,
               query_budget_s: float = DEFAULT_QUERY_BUDGET_S,
-              from_cycle: int | Fraction = 0) -> LoadResult:
+              from_cycle: int | Fraction = 0, isolate: bool | None = None) -> LoadResult:
     """Load a pattern file or a session folder safely; never raises for user errors.
 
     ``timeout_s`` bounds running the files plus the dry queries (an infinite loop is
     stopped there); each track's dry query of ``dry_cycles`` cycles from ``from_cycle``
     must take at most ``query_budget_s`` per cycle.
+
+    ``isolate``: first run the files in the warm validator process
+    (:mod:`livestudio.session.validator`) and only then in this one. ``None`` (default)
+    does so when the shared validator is already running (the watcher starts it),
+    ``True`` starts it and waits, ``False`` never does.
     """
     path = Path(path)
     started = time.monotonic()
@@ -196,6 +210,23 @@ def load_path(path: Path, *, timeout_s: float = DEFAULT_TIMEOUT_S,
         result.errors.append(SessionError("no .py pattern files in this folder", path=str(path)))
         result.elapsed_s = time.perf_counter() - t0
         return result
+    if isolate is not False:
+        from livestudio.session.validator import shared_validator
+
+        validator = shared_validator()
+        if isolate or validator.started_once:  # (re)starting after a runaway file: wait
+            validator.ensure_started(wait=True)
+        tv = time.perf_counter()
+        child_errors = validator.check(files, timeout_s=timeout_s, dry_cycles=dry_cycles,
+                                       query_budget_s=query_budget_s,
+                                       from_cycle=float(from_cycle)) if validator.ready else None
+        result.validate_s = time.perf_counter() - tv
+        if child_errors is not None:
+            result.isolated = True
+        if child_errors:
+            result.errors.extend(child_errors)
+            result.elapsed_s = time.perf_counter() - t0
+            return result
     with _load_lock:
         job = _LoadJob(files, dry_cycles=dry_cycles, query_budget_s=query_budget_s,
                        from_cycle=Fraction(from_cycle), result=result)
@@ -273,6 +304,16 @@ class _LoadJob:
             source = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             self.result.errors.append(SessionError(f"cannot read: {exc}", path=str(file)))
+            return None
+        if not source.strip():
+            # an editor that truncates and then writes can be caught in between: never
+            # let that silence the set; a deliberately empty file says so and keeps playing
+            message = ("the file is empty (a save in progress?): the last version keeps "
+                       "playing; to stop every track, leave a comment in it")
+            if len(self.files) > 1:
+                self.result.warnings.append(SessionError("empty file skipped", path=str(file)))
+            else:
+                self.result.errors.append(SessionError(message, path=str(file)))
             return None
         lines = source.splitlines()
         self.sources[str(file)] = lines
@@ -357,7 +398,9 @@ class _LoadJob:
         count = 0
         for i in range(self.dry_cycles):
             begin = self.from_cycle + i
-            t0 = time.perf_counter()
+            # CPU time of this thread, not wall time: a busy machine or a GIL wait must not
+            # make a light pattern look too heavy to play
+            t0 = time.thread_time()
             try:
                 haps = list(track.pattern.query_arc(begin, begin + 1))
                 for hap in haps:
@@ -372,10 +415,10 @@ class _LoadJob:
                                    path=err.path, line=err.line, code=err.code)
                 self.result.errors.append(err)
                 return track
-            took = time.perf_counter() - t0
+            took = time.thread_time() - t0
             if took > self.query_budget_s:
                 self.result.errors.append(self._error(
-                    f"track {track.name!r}: cycle {begin} took {took * 1000:.0f} ms to query, over "
+                    f"track {track.name!r}: cycle {begin} took {took * 1000:.0f} ms of CPU to query, over "
                     f"the {self.query_budget_s * 1000:.0f} ms budget (too heavy to play live)",
                     track.path, track.line))
                 return track

@@ -50,14 +50,16 @@ class Reloader:
                  max_wait_ms: int = DEFAULT_MAX_WAIT_MS,
                  timeout_s: float = DEFAULT_TIMEOUT_S,
                  loader: Callable[[Path], LoadResult] | None = None,
-                 force_polling: bool | None = None) -> None:
+                 force_polling: bool | None = None, isolate: bool = True) -> None:
         self.path = Path(path).resolve()
         self.on_result = on_result
         self.debounce_ms = int(debounce_ms)
         self.max_wait_ms = max(int(max_wait_ms), self.debounce_ms)
         self.timeout_s = timeout_s
-        self.loader = loader or (lambda p: load_path(p, timeout_s=self.timeout_s))
+        self.loader = loader or (lambda p: load_path(
+            p, timeout_s=self.timeout_s, isolate=None if self.isolate else False))
         self.force_polling = force_polling
+        self.isolate = isolate
         self.loads = 0
         self.last_result: LoadResult | None = None
         self.callback_errors: list[BaseException] = []
@@ -72,6 +74,9 @@ class Reloader:
         """Start watching (``initial``: load once right away, from this thread)."""
         if self._thread is not None:
             return
+        if self.isolate:  # warm the validator process in the background
+            from livestudio.session.validator import shared_validator
+            shared_validator().ensure_started()
         if initial:
             self.reload()
         self._stop.clear()

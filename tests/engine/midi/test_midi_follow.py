@@ -156,14 +156,15 @@ def test_flood_of_10k_ticks_per_second_keeps_tempo_in_bounds() -> None:
         assert g.bpm == 0.0 or lo <= g.bpm <= hi
 
 
-def test_fuzzed_input_through_the_parser_never_crashes() -> None:
+@pytest.mark.parametrize("seed", range(4))
+def test_fuzzed_input_through_the_parser_never_crashes(seed: int) -> None:
     f, t, p = _locked_follower()
     lo, hi = f.config.min_bpm, f.config.max_bpm
     midi_in = MidiInput.__new__(MidiInput)   # no port: only the parsing and dispatch
     from livestudio.engine.midi.messages import MidiParser
     midi_in.follower, midi_in.cc_store, midi_in.listeners = f, None, []
     midi_in.parser, midi_in.received, midi_in.name, midi_in.errors = MidiParser(), 0, "fuzz", []
-    rng = random.Random(11)
+    rng = random.Random(seed)
     for i in range(3000):
         t += rng.uniform(0, 0.003)
         kind = rng.random()
@@ -178,3 +179,45 @@ def test_fuzzed_input_through_the_parser_never_crashes() -> None:
         midi_in.feed(data, t)
         assert f.bpm == 0.0 or lo <= f.bpm <= hi
     assert midi_in.received > 0
+
+
+def test_late_bursts_from_a_loaded_master_do_not_move_the_tempo() -> None:
+    for seed in range(6):
+        rng = random.Random(seed)
+        f = ClockFollower()
+        f.start(0.0)
+        p = 60 / (132 * PPQN)
+        burst, size, worst = 0, 0.0, 0.0
+        for k in range(PPQN * 40):
+            if burst <= 0 and rng.random() < 0.03:        # 1..3 ticks delayed by 3..15 ms
+                burst, size = rng.randint(1, 3), rng.uniform(0.003, 0.015)
+            delay = rng.expovariate(1 / 0.0007)
+            if burst > 0:
+                delay += size * rng.uniform(0.5, 1.0)
+                burst -= 1
+            f.tick(k * p + delay)
+            if k > PPQN * 4:
+                worst = max(worst, abs(f.bpm - 132))
+        assert worst < 0.1, (seed, worst, f.changes)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_random_tick_streams_keep_the_tempo_in_bounds(seed: int) -> None:
+    rng = random.Random(100 + seed)
+    f = ClockFollower()
+    lo, hi = f.config.min_bpm, f.config.max_bpm
+    t = 0.0
+    for _ in range(200):                        # segments of different kinds of stream
+        kind, count = rng.random(), rng.randrange(5, 60)
+        period = 60 / (rng.uniform(5, 600) * PPQN)  # also tempos outside the bounds
+        for _ in range(count):
+            if kind < 0.3:
+                t += period
+            elif kind < 0.5:
+                t += rng.uniform(0, 0.0005)         # flood
+            elif kind < 0.7:
+                t += period + rng.uniform(-0.004, 0.004)
+            else:
+                t += rng.expovariate(1 / period)
+            f.tick(t)
+            assert f.bpm == 0.0 or lo <= f.bpm <= hi, (f.bpm, kind)

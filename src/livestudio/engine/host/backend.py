@@ -41,13 +41,13 @@ class Backend:
     keep: list[Any] = field(default_factory=list)
 
 
-def make_backend(name: str, *, sample_rate: int) -> Backend:
+def make_backend(name: str, *, sample_rate: int, blocksize: int = 128) -> Backend:
     """Build the ``core`` or ``test`` backend for ``sample_rate`` (compiled and warm)."""
     if name == "test":
         return _test_backend(sample_rate)
     if name == "core":
         from livestudio.engine.host.corebackend import core_backend
-        return core_backend(sample_rate)
+        return core_backend(sample_rate, blocksize=blocksize)
     raise ValueError(f"unknown engine backend {name!r} (core or test)")
 
 

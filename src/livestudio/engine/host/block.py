@@ -24,6 +24,7 @@ from livestudio.engine.host.nbutil import as_voidptr, monotonic_ns
  H_CHANNELS, H_LEVELS_N, H_LEVELS_STRIDE, H_POOL, H_POOL_N, H_SCRATCH32) = range(21)
 HEADER_SIZE = 24
 REC_WIDTH = 2
+INLINED = ("block.py", "nbutil.py", "ring.py", "status.py")   # what a callback module compiles in
 OUTPUT_UNDERFLOW = 4
 LEVEL_DECAY_S = 0.3
 

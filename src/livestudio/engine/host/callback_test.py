@@ -15,7 +15,9 @@ from livestudio.engine.host.testkernel import render_block as render
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # the host modules this callback inlines, and the render it calls
-drop_stale_cache(__file__, [_HERE, os.path.join(_HERE, "testkernel.py")])
+DEPENDENCIES = [*(os.path.join(_HERE, m) for m in B.INLINED),
+                            os.path.join(_HERE, "testkernel.py")]
+drop_stale_cache(__file__, DEPENDENCIES)
 
 
 @njit(nogil=True, cache=True)

@@ -16,7 +16,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ def is_midi(controls: dict[str, Any]) -> bool:
     """Whether an event goes to the MIDI hub (``midiport`` or ``target="midi"``)."""
     return any(k in controls for k in MIDI_KEYS) or controls.get("target") == "midi"
 
-HUNG_AFTER_S = 3.0
+HUNG_AFTER_S = 5.0
 MAX_ERRORS = 50
 
 
@@ -88,12 +87,15 @@ class EngineProcess:
         self._last_send_s = 0.0
         self._spare: _Incarnation | None = None
         self.spare_engine = spare
+        self._pongs: list[tuple[float, float, float]] = []
 
     # --- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
         """Spawn the engine, wait until it plays, start supervising."""
         if self._inc is not None:
             return
+        from livestudio.engine.host.prime import prime
+        prime(self.output.backend, timeout_s=self.start_timeout_s)   # compile outside the engine
         self._status_mem = SharedArray.create(S.SIZE)
         self._spawn(start_frame=0, start_mono_ns=0, record=self.record_path)
         if self.supervise:
@@ -157,6 +159,12 @@ class EngineProcess:
         cfg = self._config(start_frame=start_frame, start_mono_ns=start_mono_ns, record=record)
         spare, self._spare = self._spare, None
         inc: _Incarnation | None = None
+        if spare is not None and not spare.ready.is_set():
+            # still warming up: it is ahead of a fresh process anyway
+            deadline = time.monotonic() + self.start_timeout_s
+            while not spare.ready.wait(0.01) and spare.process.is_alive() \
+                    and time.monotonic() < deadline:
+                pass
         if spare is not None and spare.ready.is_set() and spare.fatal is None and spare.process.is_alive():
             try:
                 spare.conn.send(("activate", cfg))
@@ -182,6 +190,11 @@ class EngineProcess:
             inc.process.kill()
             inc.process.join(1)
         inc.conn.close()
+
+    def spare_ready(self) -> bool:
+        """Whether a warm standby engine is ready to take over."""
+        spare = self._spare
+        return spare is not None and spare.ready.is_set() and spare.process.is_alive()
 
     def _prepare_spare(self) -> None:
         """Launch a warm standby engine (compiled, device resolved, not playing)."""
@@ -213,6 +226,8 @@ class EngineProcess:
                 self.sync = dict(msg[1])
             elif kind == "recording":
                 self._recording = msg[1]
+            elif kind == "pong":
+                self._pongs.append((float(msg[1]), float(msg[2]), time.monotonic()))
 
     def _error(self, text: str) -> None:
         if text not in self.errors:
@@ -363,10 +378,11 @@ class EngineProcess:
     def set_track_state(self, track: str, *, muted: bool, soloed: bool) -> None:
         """Mute or solo a track's bus."""
         self._track_state[track] = (bool(muted), bool(soloed))
+        self.track_id(track)
         any_solo = any(s for _, s in self._track_state.values())
-        for name, (m, s) in self._track_state.items():
+        for name, tid in list(self.track_ids.items()):
+            m, s = self._track_state.get(name, (False, False))
             silent = m or (any_solo and not s)
-            tid = self.track_id(name)
             if self._engine_muted.get(tid, False) != silent:
                 self._engine_muted[tid] = silent
                 self._send(("mute", tid, silent))
@@ -385,6 +401,8 @@ class EngineProcess:
     def record(self, path: str | None) -> None:
         """Start recording the master to ``path`` (None stops)."""
         self._recording = path
+        if path is not None and self._status_mem is not None:
+            self.status_array[S.REC_FIRST] = -1.0   # until the engine writes the first block
         self._send(("record", None if path is None else str(path)))
 
     def load_samples(self, path: str) -> None:
@@ -392,6 +410,18 @@ class EngineProcess:
         if path not in self._sample_paths:
             self._sample_paths.append(path)
             self._send(("samples", path))
+
+    def ping(self, timeout: float = 1.0) -> tuple[float, float] | None:
+        """Pipe latency: (front -> engine handled, round trip) in seconds, or None."""
+        n = len(self._pongs)
+        self._send(("ping", time.monotonic()))
+        deadline = time.monotonic() + timeout
+        while len(self._pongs) == n and time.monotonic() < deadline:
+            time.sleep(0.0005)
+        if len(self._pongs) == n:
+            return None
+        sent, handled, back = self._pongs[-1]
+        return handled - sent, back - sent
 
     # --- reading -----------------------------------------------------------------
     @property
@@ -409,6 +439,19 @@ class EngineProcess:
         bs = float(st[S.BLOCKSIZE])
         ahead = (time.monotonic_ns() - mono) * float(st[S.SAMPLE_RATE]) / 1e9
         return int(frame - bs + max(ahead, 0.0))
+
+    def following(self) -> bool:
+        """Whether an external clock (MIDI clock in, Link) steers the engine's tempo."""
+        return str(self.sync.get("sync", "internal")) != "internal"
+
+    def engine_anchor(self) -> tuple[float, float, float]:
+        """The engine's latest tempo anchor ``(frame, cycle, cps)`` (moved by followers)."""
+        st = self.status_array
+        return float(st[S.ANCHOR_FRAME]), float(st[S.ANCHOR_CYCLE]), float(st[S.ANCHOR_CPS])
+
+    def adopt_anchor(self, anchor: tuple[float, float, float]) -> None:
+        """Take the engine's anchor as the front's latest (after following it)."""
+        self._anchor = anchor
 
     def recording_start_frame(self) -> int | None:
         """Engine frame of the first sample of the current recording (None before it)."""

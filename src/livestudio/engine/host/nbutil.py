@@ -49,6 +49,36 @@ def as_voidptr(typingctx: Any, addr: Any) -> Any:
     return sig, codegen
 
 
+def _newest_mtime(paths: list[str]) -> float:
+    import glob
+    import os
+
+    newest = 0.0
+    for dep in paths:
+        for path in (glob.glob(os.path.join(dep, "*.py")) if os.path.isdir(dep) else [dep]):
+            try:
+                newest = max(newest, os.path.getmtime(path))
+            except OSError:
+                continue
+    return newest
+
+
+def cache_fresh(module_file: str, dependencies: list[str], functions: tuple[str, ...]) -> bool:
+    """Whether Numba's in-tree cache of ``functions`` in ``module_file`` is newer than
+    the module and every dependency (so importing it will not compile)."""
+    import glob
+    import os
+
+    newest = _newest_mtime([module_file, *dependencies])
+    folder = os.path.join(os.path.dirname(os.path.abspath(module_file)), "__pycache__")
+    stem = os.path.splitext(os.path.basename(module_file))[0]
+    for name in functions:
+        found = glob.glob(os.path.join(folder, f"{stem}.{name}-*.nbi"))
+        if not found or max(os.path.getmtime(f) for f in found) < newest:
+            return False
+    return True
+
+
 def drop_stale_cache(module_file: str, dependencies: list[str]) -> int:
     """Delete Numba cache files of ``module_file`` older than any dependency source.
 

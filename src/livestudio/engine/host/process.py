@@ -22,6 +22,7 @@ Engine -> front: ``("hello", info_dict)``, ``("error", text)``, ``("fatal", text
 from __future__ import annotations
 
 import os
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from livestudio.engine.host.runtime import OutputConfig
 from livestudio.errors import LivestudioError
 
 POLL_S = 0.1
+RECEIVER_NICE = -10
+ORPHAN_GRACE_S = 2.0
 
 
 @dataclass
@@ -53,7 +56,9 @@ class EngineConfig:
 
 
 def _make_hub(clock: Any, options: dict[str, Any] | None) -> Any:
-    """The MIDI hub of the MIDI helper, or None when it is not there (yet)."""
+    """The MIDI hub (``livestudio.engine.midi.hub``), or None when absent or disabled."""
+    if options is not None and options.get("enabled") is False:
+        return None
     try:
         from livestudio.engine.midi.hub import create_hub  # type: ignore[import-not-found]
     except ImportError:
@@ -128,7 +133,12 @@ class _Engine:
             self.send(("error", text))
 
     def start(self) -> None:
-        """Start the output and say hello."""
+        """Start the output and say hello (the receiving thread gets a higher priority
+        where permitted: events must reach the ring before their block)."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), RECEIVER_NICE)
+        except (OSError, AttributeError):
+            pass
         self.runtime.start()
         self.clock.latency_s = self.runtime.latency_s
         if not self.runtime.wait_running(5.0):
@@ -147,6 +157,10 @@ class _Engine:
         """Apply one message; False ends the process."""
         kind = msg[0]
         if kind == "events":
+            horizon = self.status[S.FRAME] + self.cfg.output.blocksize
+            late = sum(1 for e in msg[1] if e[0] < horizon)
+            if late:
+                self.status[S.LATE_ARRIVALS] += late
             for text in self.backend.push_events(msg[1]):
                 self.error(text)
         elif kind == "midi":
@@ -182,6 +196,8 @@ class _Engine:
             self._record(msg[1])
         elif kind == "samples":
             self._samples(msg[1])
+        elif kind == "ping":
+            self.send(("pong", msg[1], time.monotonic()))
         elif kind == "quit":
             return False
         else:
@@ -284,9 +300,33 @@ def _wait_activation(conn: Connection, cfg: EngineConfig) -> EngineConfig | None
             return None
 
 
+def _watchdog(parent_pid: int, grace_s: float = ORPHAN_GRACE_S) -> None:
+    """Exit hard if the front is gone and the main thread has not ended us (it may be
+    busy compiling, or stuck); the main loop normally exits first, cleanly."""
+    while True:
+        time.sleep(0.2)
+        if os.getppid() != parent_pid:
+            time.sleep(grace_s)
+            os._exit(3)
+
+
+def _pin_cpus(spec: str | None) -> None:
+    """Pin the engine (and the audio thread it will create) to CPUs, e.g. ``"1"`` or
+    ``"2,3"`` (env ``LIVESTUDIO_ENGINE_CPUS``); threads inherit it. None: leave as is."""
+    if not spec:
+        return
+    try:
+        os.sched_setaffinity(0, {int(c) for c in spec.split(",") if c.strip()})
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def engine_main(conn: Connection, cfg: EngineConfig) -> None:
     """Entry point of the engine process (``multiprocessing`` spawn target)."""
     os.environ.setdefault("JACK_NO_START_SERVER", "1")
+    _pin_cpus(os.environ.get("LIVESTUDIO_ENGINE_CPUS"))
+    threading.Thread(target=_watchdog, args=(cfg.parent_pid,), name="livestudio-watchdog",
+                     daemon=True).start()
     engine: _Engine | None = None
     try:
         engine = _Engine(conn, cfg)

@@ -38,6 +38,12 @@ class OutputConfig:
     backend: str = "core"
 
 
+def prefault(array: np.ndarray) -> None:
+    """Write every page of ``array`` once, so the audio callback never page-faults on it."""
+    raw = array.reshape(-1).view(np.uint8)
+    raw[::4096] = raw[::4096].copy()
+
+
 class EngineRuntime:
     """Owns the backend, the compiled callback and the output of one engine process."""
 
@@ -54,13 +60,17 @@ class EngineRuntime:
         self.channels = 2
         if self.device is not None:
             self.channels = max(1, min(2, int(self.device.max_output_channels)))
-        self.backend: Backend = make_backend(config.backend, sample_rate=self.sample_rate)
+        # the compiled callback first: it loads the render kernels once, from the cache
+        self.host_block, self.callback = B.load_callbacks(config.backend)
+        self.backend: Backend = make_backend(config.backend, sample_rate=self.sample_rate,
+                                             blocksize=config.blocksize)
         self.scratch = np.zeros((MAX_BLOCK, 2), dtype=np.float64)
         self.scratch32 = np.zeros((MAX_BLOCK, 2), dtype=np.float32)
         self.pool = self.backend.pool if self.backend.pool is not None else np.zeros(1, np.float32)
         self.rec_ring = ring.new_ring(self.sample_rate * REC_SECONDS, B.REC_WIDTH)
         self.header = self._make_header()
-        self.host_block, self.callback = B.load_callbacks(self.backend.name)
+        for array in (self.backend.arena, self.scratch, self.scratch32, self.rec_ring, self.status):
+            prefault(array)
         self._warm()
 
     # --- setup ------------------------------------------------------------------

@@ -46,6 +46,7 @@ CALLBACK_KIND = 29   # 1 cfunc, 2 python, 3 file sink
 PID = 30
 MAX_BLOCK = 31       # the largest block the callback may be given (scratch size)
 REC_FIRST = 32       # engine frame of the first recorded sample (-1: not yet)
+LATE_ARRIVALS = 33   # events that reached the engine process after their block began
 N_SCALARS = 40
 
 LEVELS = N_SCALARS                      # MAX_TRACKS decaying peaks

@@ -2,7 +2,7 @@
 
 - ``bd``: sine with a fast downward pitch sweep (230 -> 50 Hz), saturated, plus a
   noise click; ``lt``/``mt``/``ht``: the same idea at tom pitches with a shorter sweep.
-- ``sd``: two tuned sines (185/330 Hz) plus high-passed noise with its own decay.
+- ``sd``: two tuned sines (185/330 Hz) plus band-passed noise (4.5 kHz) with its own decay.
 - ``hh``/``oh``: six square oscillators at the 808's metallic ratios through a
   band-pass (10 kHz) and a high-pass (7 kHz); ``oh`` decays ten times slower.
 - ``cp``: band-passed noise (1.2 kHz) with four 9 ms-spaced bursts and a tail.
@@ -66,7 +66,7 @@ def drum_kick(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: float
 @kernel
 def drum_snare(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: float,
                off: int, stride: int, t0: int, t1: int) -> None:
-    """Two tuned sines plus high-passed noise."""
+    """Two tuned sines plus band-passed noise."""
     p1 = a[aux]
     p2 = a[aux + mv]
     te = a[aux + 2 * mv]
@@ -75,15 +75,15 @@ def drum_snare(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: floa
     ic2 = a[aux + 5 * mv]
     kt = _decay(0.05, sr)
     kn = _decay(0.09, sr)
-    a1, a2, a3, k = svf_coefs(1800.0, 0.7, sr)
+    a1, a2, a3, k = svf_coefs(4500.0 * rate, 0.6, sr)
     s = int(a[rng])
     for t in range(t0, t1):
         s = lcg_next(s)
         noise = s * NOISE_SCALE - 1.0
         v1, v2, ic1, ic2 = svf_tick(noise, ic1, ic2, a1, a2, a3)
-        hp = noise - k * v1 - v2
+        band = k * v1
         tone = 0.6 * math.sin(TWO_PI * p1) + 0.4 * math.sin(TWO_PI * p2)
-        a[off + t * stride] = math.tanh(1.2 * (0.7 * tone * te + 0.75 * hp * ne))
+        a[off + t * stride] = math.tanh(1.3 * (0.8 * tone * te + 0.9 * band * ne))
         p1 += 185.0 * rate / sr
         p1 -= math.floor(p1)
         p2 += 330.0 * rate / sr

@@ -129,8 +129,13 @@ def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: in
 
 
 @kernel
-def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int) -> None:
-    """Effects, mute and levels of every bus; sums bus outputs into the master rows."""
+def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.ndarray,
+                  stem_pos: int, want_stems: bool) -> None:
+    """Effects, mute and levels of every bus; sums bus outputs into the master rows.
+
+    With ``want_stems`` each bus's output also goes to ``stems[bus, stem_pos + ...]``
+    (float32 buses x frames x 2, zeroed by the caller; extra buses are ignored).
+    """
     nb = ly[L.LY_NB]
     ch = ly[L.LY_CH]
     busbuf = ly[L.LY_BUSBUF]
@@ -146,8 +151,8 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int) -> None:
         base = busbuf + b * 6 * ch
         delay_on = a[bs + L.B_NDELAY] > 0.0 or a[bs + L.B_DIDLE] < dlen
         reverb_on = a[bs + L.B_NROOM] > 0.0 or a[bs + L.B_RIDLE] < revlen
-        if a[bs + L.B_NVOICES] <= 0.0 and not delay_on and not reverb_on:
-            continue
+        if a[bs + L.B_TOUCHED] == 0.0 and not delay_on and not reverb_on:
+            continue  # nothing in, no tails: its rows are zero already
         for k in range(6):
             for t in range(t0, t1):
                 x = a[base + k * ch + t]
@@ -163,6 +168,10 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int) -> None:
             for t in range(t0, t1):
                 a[base + t] = 0.0
                 a[base + ch + t] = 0.0
+        if want_stems and b < stems.shape[0]:
+            for t in range(t0, t1):
+                stems[b, stem_pos + (t - t0), 0] = np.float32(a[base + t])
+                stems[b, stem_pos + (t - t0), 1] = np.float32(a[base + ch + t])
         for t in range(t0, t1):
             y_l = a[base + t]
             y_r = a[base + ch + t]
@@ -172,11 +181,16 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int) -> None:
             a[lv + 1] = max(a[lv + 1], abs(y_r))
             a[lv + 2] += y_l * y_l
             a[lv + 3] += y_r * y_r
+        # leave the rows zero for the next chunk (so only used buses need work)
+        for k in range(6):
+            for t in range(t0, t1):
+                a[base + k * ch + t] = 0.0
+        a[bs + L.B_TOUCHED] = 0.0
 
 
 @kernel
 def clear_bus_rows(a: np.ndarray, ly: np.ndarray, t0: int, t1: int) -> None:
-    """Zero the six input rows of every bus for chunk rows ``t0 .. t1``."""
+    """Zero the six input rows of every bus for chunk rows ``t0 .. t1`` (after a kill)."""
     nb = ly[L.LY_NB]
     ch = ly[L.LY_CH]
     busbuf = ly[L.LY_BUSBUF]

@@ -1,68 +1,41 @@
-"""Linear ADSR envelopes computed in closed form from the voice's age (frames).
+"""Linear ADSR envelopes in closed form of the voice's age ``n`` (frames).
 
-A closed form makes the envelope independent of how the frames are split into
-blocks: the same age always gives the same value, bit for bit.
+    attack   min((n + 1) / A, 1)                      (A = 0: 1 at once)
+    decay    max(1 - (1 - S) (n - A + 1) / D, S)      (D = 0: S at once)
+    before the gate closes: min(attack, decay)
+    release  max(L (1 - (n - G + 1) / R), 0)          L = level at age G - 1
+
+A closed form is branch-free (the render vectorizes it across voices) and makes the
+envelope independent of how frames are split into blocks.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
 from livestudio.engine.kernels.jit import kernel
 
+BIG = 1e30
+
 
 @kernel
-def adsr_level(n: int, att: float, dec: float, sus: float, gate: float, rel: float) -> float:
-    """Envelope value at age ``n`` (frames); stage lengths in frames, ``sus`` a level."""
-    if n < gate:
-        return _pre_gate(n, att, dec, sus)
-    start = _pre_gate(int(gate) - 1, att, dec, sus) if gate > 0 else 0.0
-    m = n - gate + 1.0
-    if m >= rel:
+def inverse(frames: float) -> float:
+    """1 / frames, or a huge number for a zero-length stage."""
+    return 1.0 / frames if frames > 0.0 else BIG
+
+
+@kernel
+def adsr_level(n: float, ia: float, att: float, idc: float, sus: float, gate: float,
+               lg: float, ir: float) -> float:
+    """Envelope value at age ``n`` (see the module docstring for the formula)."""
+    up = min((n + 1.0) * ia, 1.0)
+    dn = max(1.0 - (1.0 - sus) * (n - att + 1.0) * idc, sus)
+    rl = max(lg * (1.0 - (n - gate + 1.0) * ir), 0.0)
+    return min(up, dn) if n < gate else rl
+
+
+@kernel
+def gate_level(ia: float, att: float, idc: float, sus: float, gate: float) -> float:
+    """The level the release starts from: the envelope at age ``gate - 1``."""
+    if gate < 1.0:
         return 0.0
-    return start * (1.0 - m / rel)
-
-
-@kernel
-def _pre_gate(n: int, att: float, dec: float, sus: float) -> float:
-    if n < 0:
-        return 0.0
-    if n < att:
-        return (n + 1.0) / att
-    k = n - att + 1.0
-    if k <= dec:
-        return 1.0 - (1.0 - sus) * (k / dec)
-    return sus
-
-
-@kernel
-def fill_adsr(a: np.ndarray, off: int, stride: int, t0: int, t1: int, age0: int,
-              att: float, dec: float, sus: float, gate: float, rel: float) -> None:
-    """Write the envelope for ages ``age0 ..`` to ``a[off + t * stride]``, t in [t0, t1).
-
-    Stages are filled segment by segment with the same expressions as ``adsr_level``.
-    """
-    t = t0
-    n = age0
-    # attack
-    while t < t1 and n < att and n < gate:
-        a[off + t * stride] = (n + 1.0) / att
-        t += 1
-        n += 1
-    # decay
-    while t < t1 and n < att + dec and n < gate:
-        a[off + t * stride] = 1.0 - (1.0 - sus) * ((n - att + 1.0) / dec)
-        t += 1
-        n += 1
-    # sustain
-    while t < t1 and n < gate:
-        a[off + t * stride] = sus
-        t += 1
-        n += 1
-    if t < t1:
-        start = _pre_gate(int(gate) - 1, att, dec, sus) if gate > 0 else 0.0
-        while t < t1:
-            m = n - gate + 1.0
-            a[off + t * stride] = start * (1.0 - m / rel) if m < rel else 0.0
-            t += 1
-            n += 1
+    n = gate - 1.0
+    return min(min((n + 1.0) * ia, 1.0), max(1.0 - (1.0 - sus) * (n - att + 1.0) * idc, sus))

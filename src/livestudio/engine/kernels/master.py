@@ -19,7 +19,9 @@ from livestudio.engine import layout as L
 from livestudio.engine.kernels.jit import kernel
 
 DC_POLE = 0.9995
-DC_FLUSH = 1e-12
+DC_POLE_SILENT = 0.998   # after SILENT_RUN exactly-silent input frames: end the tail fast
+SILENT_RUN = 256
+DC_FLUSH = 5e-8  # below the 24-bit LSB: ends the blocker's tail in exact zeros
 RELEASE_S = 0.08
 
 
@@ -38,7 +40,7 @@ def master_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarra
     sig = lim                      # [2][ld]
     greq = lim + 2 * ld            # [w]
     relb = greq + w                # [w]
-    hist = relb + w                # [2][taps]
+    hist = relb + w                # [2][2 * taps]
     fir = ly[L.LY_TPFIR]           # [4][taps], rows 1..3 used
     delay = w - 1 + taps // 2
     ceil = a[ms + L.M_CEIL]
@@ -48,44 +50,65 @@ def master_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarra
     i = int(a[ms + L.M_POS])
     rel = a[ms + L.M_REL]
     prev = a[ms + L.M_TPPREV]
+    zeros = a[ms + L.M_ZEROS]
+    gmin = a[ms + L.M_GMIN]
+    gsum = a[ms + L.M_GSUM]
+    hpos = i % taps
+    spos = i % ld
+    gpos = i % w
     for t in range(t0, t1):
-        # DC blocker
         cur = 0.0
+        if a[mbuf + t] == 0.0 and a[mbuf + ch + t] == 0.0:
+            zeros += 1.0
+        else:
+            zeros = 0.0
+        pole = DC_POLE_SILENT if zeros >= SILENT_RUN else DC_POLE
         for c in range(2):
+            # DC blocker
             x = a[mbuf + c * ch + t]
-            y = x - a[ms + L.M_DC_X1 + c] + DC_POLE * a[ms + L.M_DC_Y1 + c]
+            y = x - a[ms + L.M_DC_X1 + c] + pole * a[ms + L.M_DC_Y1 + c]
             if abs(y) < DC_FLUSH:
                 y = 0.0
             a[ms + L.M_DC_X1 + c] = x
             a[ms + L.M_DC_Y1 + c] = y
-            a[sig + c * ld + i % ld] = y
-            hp = hist + c * taps
-            a[hp + i % taps] = y
-            # interval between samples i - taps/2 and i - taps/2 + 1
-            m0 = abs(a[hp + (i + 1 + taps // 2 - 1) % taps])
-            m1 = abs(a[hp + (i + 1 + taps // 2) % taps])
-            peak = max(m0, m1)
+            a[sig + c * ld + spos] = y
+            # mirrored history: hist[hpos + 1 .. hpos + taps] is oldest..newest
+            hp = hist + c * 2 * taps
+            a[hp + hpos] = y
+            a[hp + hpos + taps] = y
+            win = hp + hpos + 1
+            peak = max(abs(a[win + taps // 2 - 1]), abs(a[win + taps // 2]))
             for ph in range(1, 4):
                 acc = 0.0
                 for m in range(taps):
-                    acc += a[fir + ph * taps + m] * a[hp + (i + 1 + m) % taps]
+                    acc += a[fir + ph * taps + m] * a[win + m]
                 peak = max(peak, abs(acc))
             cur = max(cur, peak)
         pk = max(cur, prev)
         prev = cur
         need = 1.0 if pk <= ceil else ceil / pk
-        a[greq + i % w] = need
-        lowest = need
-        for k in range(w):
-            lowest = min(lowest, a[greq + k])
-        rel = min(lowest, rel + (1.0 - rel) * rc)
-        a[relb + i % w] = rel
-        total = 0.0
-        for k in range(w):
-            total += a[relb + k]
-        gain = min(total * inv_w, 1.0)
+        # sliding minimum: rescan only when the leaving value was the minimum
+        leaving = a[greq + gpos]
+        a[greq + gpos] = need
+        if need <= gmin:
+            gmin = need
+        elif leaving == gmin and gmin < 1.0:
+            gmin = need
+            for k in range(w):
+                gmin = min(gmin, a[greq + k])
+        rel = min(gmin, rel + (1.0 - rel) * rc)
+        # moving average: running sum, recomputed exactly once per window
+        gsum += rel - a[relb + gpos]
+        a[relb + gpos] = rel
+        if gpos == w - 1:
+            gsum = 0.0
+            for k in range(w):
+                gsum += a[relb + k]
+        gain = min(gsum * inv_w, 1.0)
         a[st + L.ST_LIMIT_GAIN] = min(a[st + L.ST_LIMIT_GAIN], gain)
-        rd = (i - delay) % ld
+        rd = spos - delay
+        if rd < 0:
+            rd += ld
         o = out_pos + (t - t0)
         for c in range(2):
             y = a[sig + c * ld + rd] * gain
@@ -94,7 +117,19 @@ def master_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarra
             a[st + L.ST_PEAK_L + c] = max(a[st + L.ST_PEAK_L + c], abs(y))
             a[st + L.ST_RMS_L + c] += y * y
         i += 1
+        hpos += 1
+        if hpos == taps:
+            hpos = 0
+        spos += 1
+        if spos == ld:
+            spos = 0
+        gpos += 1
+        if gpos == w:
+            gpos = 0
     a[ms + L.M_POS] = i
+    a[ms + L.M_ZEROS] = zeros
+    a[ms + L.M_GMIN] = gmin
+    a[ms + L.M_GSUM] = gsum
     a[ms + L.M_REL] = rel
     a[ms + L.M_TPPREV] = prev
 
@@ -122,3 +157,20 @@ def true_peak_fir(taps: int = L.TP_TAPS) -> np.ndarray:
         h = np.sinc(d) * w
         fir[k] = h / h.sum()
     return fir
+
+
+@kernel
+def master_offline_kernel(a: np.ndarray, ly: np.ndarray, inp: np.ndarray, gain: float,
+                          out: np.ndarray) -> None:
+    """Run ``inp * gain`` (frames x 2, float32) through the master bus into ``out``."""
+    ch = ly[L.LY_CH]
+    mbuf = ly[L.LY_MBUF]
+    frames = inp.shape[0]
+    pos = 0
+    while pos < frames:
+        n = min(ch, frames - pos)
+        for t in range(n):
+            a[mbuf + t] = inp[pos + t, 0] * gain
+            a[mbuf + ch + t] = inp[pos + t, 1] * gain
+        master_block(a, ly, 0, n, out, pos)
+        pos += n

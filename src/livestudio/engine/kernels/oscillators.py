@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from livestudio.engine import layout as L
-from livestudio.engine.kernels.envelope import adsr_level
+from livestudio.engine.kernels.envelope import adsr_level, gate_level, inverse
 from livestudio.engine.kernels.jit import kernel
 
 
@@ -110,10 +110,14 @@ def osc_fm(p: np.ndarray, tab: int, nt: int, ph0: float, inc: float, ratio: floa
            a: np.ndarray, off: int, stride: int, t0: int, t1: int, age0: int) -> None:
     """Two-operator phase modulation; the index follows its own ADSR."""
     inv2pi = 1.0 / (2.0 * math.pi)
+    ia = inverse(fa)
+    idc = inverse(fd)
+    ir = inverse(fr)
+    lg = gate_level(ia, fa, idc, fs, gate)
     for t in range(t0, t1):
         n = age0 + (t - t0)
         mod = sine_lookup(p, tab, nt, inc * ratio * n)
-        env = adsr_level(n, fa, fd, fs, gate, fr)
+        env = adsr_level(float(n), ia, fa, idc, fs, gate, lg, ir)
         a[off + t * stride] = sine_lookup(p, tab, nt, ph0 + inc * n + index * env * mod * inv2pi)
 
 

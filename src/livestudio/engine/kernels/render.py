@@ -96,11 +96,11 @@ def remove_due(a: np.ndarray, ly: np.ndarray, before: int) -> None:
 
 
 @kernel
-def kill_all(a: np.ndarray, ly: np.ndarray) -> None:
+def kill_all(a: np.ndarray, ly: np.ndarray, p: np.ndarray) -> None:
     """Silence every voice at once and clear every bus tail and the master state."""
     mv = ly[L.LY_MV]
     for v in range(mv):
-        free_voice(a, ly, v)
+        free_voice(a, ly, p, v)
     nb = ly[L.LY_NB]
     dlen = ly[L.LY_DLEN]
     revlen = ly[L.LY_REVLEN]
@@ -116,14 +116,15 @@ def kill_all(a: np.ndarray, ly: np.ndarray) -> None:
             for k in range(16):
                 a[bs + L.B_RFILT + k] = 0.0
             a[bs + L.B_RIDLE] = float(revlen)
+    clear_bus_rows(a, ly, 0, ly[L.LY_CH])
 
 
 @kernel
-def apply_event(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
+def apply_event(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) -> None:
     """Apply the pending row at arena offset ``r`` at frame ``now``."""
     kind = int(a[r + L.R_KIND])
     if kind == L.K_NOTE:
-        start_voice(a, ly, r, now)
+        start_voice(a, ly, p, r, now)
     elif kind == L.K_CPS:
         a[ly[L.LY_GLOBALS] + L.G_CPS] = max(a[r + L.R_VALUE], 1e-3)
     elif kind == L.K_PANIC:
@@ -131,18 +132,18 @@ def apply_event(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
         vb = ly[L.LY_VOICES]
         for v in range(mv):
             if a[vb + L.V_ACTIVE * mv + v] != 0.0:
-                steal(a, ly, v, now)
+                steal(a, ly, p, v, now)
     elif kind == L.K_MUTE:
         b = int(a[r + L.R_BUS])
         if b >= 0 and b < ly[L.LY_NB]:
             a[ly[L.LY_BUSST] + b * L.BUS_FIELDS + L.B_MUTED] = 1.0 if a[r + L.R_VALUE] > 0.0 else 0.0
     elif kind == L.K_KILL:
-        kill_all(a, ly)
+        kill_all(a, ly, p)
 
 
 @kernel
 def render_chunk(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
-                 out_pos: int, f: int, n: int) -> None:
+                 out_pos: int, f: int, n: int, stems: np.ndarray, want_stems: bool) -> None:
     """Render frames ``f .. f + n`` (inside one grid chunk) into ``out[out_pos ..]``."""
     ch = ly[L.LY_CH]
     tb = f % ch
@@ -150,7 +151,6 @@ def render_chunk(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
     pend = ly[L.LY_PEND]
     srt = ly[L.LY_SORT]
     st = ly[L.LY_STATUS]
-    clear_bus_rows(a, ly, tb, tb + n)
     due = collect_due(a, ly, f + n)
     s = f
     for j in range(due):
@@ -162,12 +162,12 @@ def render_chunk(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
         if ef > s:
             render_voices(a, ly, p, s, s - base, ef - base)
             s = ef
-        apply_event(a, ly, r, ef)
+        apply_event(a, ly, p, r, ef)
     if due > 0:
         remove_due(a, ly, f + n)
     if s < f + n:
         render_voices(a, ly, p, s, s - base, f + n - base)
-    process_buses(a, ly, tb, tb + n)
+    process_buses(a, ly, tb, tb + n, stems, out_pos, want_stems)
     master_block(a, ly, tb, tb + n, out, out_pos)
 
 
@@ -175,6 +175,21 @@ def render_chunk(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
 def render_block(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
                  frames: int) -> None:
     """Render ``frames`` frames into ``out[:frames]`` and advance the frame counter."""
+    # a runtime False (not a literal), so both entry points share one compiled render
+    render_frames(a, ly, p, out, frames, out.reshape((1, out.shape[0], 2)), frames < 0)
+
+
+@kernel
+def render_block_stems(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
+                       stems: np.ndarray, frames: int) -> None:
+    """``render_block`` that also writes each bus's output to ``stems[bus]`` (offline)."""
+    render_frames(a, ly, p, out, frames, stems, frames >= 0)
+
+
+@kernel
+def render_frames(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
+                  frames: int, stems: np.ndarray, want_stems: bool) -> None:
+    """The block render behind ``render_block`` and ``render_block_stems``."""
     gl = ly[L.LY_GLOBALS]
     st = ly[L.LY_STATUS]
     nb = ly[L.LY_NB]
@@ -190,7 +205,7 @@ def render_block(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
     while pos < frames:
         f = frame0 + pos
         n = min(ch - f % ch, frames - pos)
-        render_chunk(a, ly, p, out, pos, f, n)
+        render_chunk(a, ly, p, out, pos, f, n, stems, want_stems)
         pos += n
     a[gl + L.G_FRAME] = float(frame0 + frames)
     # finish levels: sums of squares -> RMS

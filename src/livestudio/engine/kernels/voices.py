@@ -19,7 +19,7 @@ import numpy as np
 from livestudio.engine import layout as L
 from livestudio.engine import params as P
 from livestudio.engine.kernels.drums import drum_clap, drum_hat, drum_kick, drum_rim, drum_snare
-from livestudio.engine.kernels.envelope import fill_adsr
+from livestudio.engine.kernels.envelope import adsr_level, gate_level, inverse
 from livestudio.engine.kernels.filters import flush, svf_coefs, voice_inserts
 from livestudio.engine.kernels.jit import kernel
 from livestudio.engine.kernels.oscillators import (
@@ -53,7 +53,7 @@ def drum_length(inst: int) -> float:
 
 
 @kernel
-def free_voice(a: np.ndarray, ly: np.ndarray, v: int) -> None:
+def free_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int) -> None:
     """Return voice ``v`` to the pool: zero its gains, states and bus counts."""
     mv = ly[L.LY_MV]
     vb = ly[L.LY_VOICES]
@@ -62,6 +62,7 @@ def free_voice(a: np.ndarray, ly: np.ndarray, v: int) -> None:
     b = int(a[vb + L.V_BUS * mv + v])
     bs = ly[L.LY_BUSST] + b * L.BUS_FIELDS
     g = ly[L.LY_GAINS] + b * 6 * mv
+    hg = ly[L.LY_HGAINS] + b * 6 * mv
     a[bs + L.B_NVOICES] -= 1.0
     if a[g + 2 * mv + v] != 0.0 or a[g + 3 * mv + v] != 0.0:
         a[bs + L.B_NDELAY] -= 1.0
@@ -69,29 +70,85 @@ def free_voice(a: np.ndarray, ly: np.ndarray, v: int) -> None:
         a[bs + L.B_NROOM] -= 1.0
     for k in range(6):
         a[g + k * mv + v] = 0.0
+        p[hg + k * mv + v] = 0.0
     a[vb + L.V_ACTIVE * mv + v] = 0.0
-    a[vb + L.V_IC1 * mv + v] = 0.0
-    a[vb + L.V_IC2 * mv + v] = 0.0
+    silence_slot(a, ly, p, v)
 
 
 @kernel
-def steal(a: np.ndarray, ly: np.ndarray, v: int, now: int) -> None:
-    """Fade voice ``v`` out over a few ms from frame ``now``."""
+def silence_slot(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int) -> None:
+    """Make slot ``v`` render exact zeros in pass 2 (no source, no output mix)."""
+    mv = ly[L.LY_MV]
+    src = ly[L.LY_SRC]
+    hot = ly[L.LY_HOT]
+    for t in range(ly[L.LY_CH]):
+        a[src + t * mv + v] = 0.0
+    for f in range(L.H_FIELDS):
+        p[hot + f * mv + v] = 0.0
+    p[hot + L.H_TAB * mv + v] = ly[L.LY_TAB_ZERO]
+
+
+@kernel
+def sync_hot(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int) -> None:
+    """Mirror voice ``v``'s float64 pass-2 parameters into the float32 hot state."""
     mv = ly[L.LY_MV]
     vb = ly[L.LY_VOICES]
-    if a[vb + L.V_STOLEN * mv + v] > 0.0:
+    hot = ly[L.LY_HOT]
+    ext = a[vb + L.V_EXT * mv + v] > 0.0
+    p[hot + L.H_INC * mv + v] = 0.0 if ext else a[vb + L.V_INC * mv + v]
+    p[hot + L.H_TAB * mv + v] = ly[L.LY_TAB_ZERO] if ext else a[vb + L.V_TAB * mv + v]
+    p[hot + L.H_C1 * mv + v] = a[vb + L.V_A1 * mv + v]
+    p[hot + L.H_C2 * mv + v] = a[vb + L.V_A2 * mv + v]
+    p[hot + L.H_C3 * mv + v] = a[vb + L.V_A3 * mv + v]
+    p[hot + L.H_M0 * mv + v] = a[vb + L.V_M0 * mv + v]
+    p[hot + L.H_M2 * mv + v] = a[vb + L.V_M2 * mv + v]
+    att = a[vb + L.V_A * mv + v]
+    gate = a[vb + L.V_GATE * mv + v]
+    lg = a[vb + L.V_LG * mv + v]
+    p[hot + L.H_U * mv + v] = a[vb + L.V_IA * mv + v]
+    p[hot + L.H_AM1 * mv + v] = att - 1.0
+    p[hot + L.H_IDC * mv + v] = a[vb + L.V_ID * mv + v]
+    p[hot + L.H_SD * mv + v] = 1.0 - a[vb + L.V_S * mv + v]
+    p[hot + L.H_S * mv + v] = a[vb + L.V_S * mv + v]
+    p[hot + L.H_G * mv + v] = gate
+    p[hot + L.H_GM1 * mv + v] = gate - 1.0
+    p[hot + L.H_LG * mv + v] = lg
+    p[hot + L.H_LGIR * mv + v] = lg * a[vb + L.V_IR * mv + v]
+
+
+@kernel
+def voice_level(a: np.ndarray, ly: np.ndarray, v: int, n: float) -> float:
+    """Voice ``v``'s envelope at age ``n`` (float64, same stages as the render)."""
+    mv = ly[L.LY_MV]
+    vb = ly[L.LY_VOICES]
+    return adsr_level(n, a[vb + L.V_IA * mv + v], a[vb + L.V_A * mv + v],
+                      a[vb + L.V_ID * mv + v], a[vb + L.V_S * mv + v],
+                      a[vb + L.V_GATE * mv + v], a[vb + L.V_LG * mv + v],
+                      a[vb + L.V_IR * mv + v])
+
+
+@kernel
+def steal(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, now: int) -> None:
+    """Fade voice ``v`` out over a few ms from frame ``now`` (a short forced release)."""
+    mv = ly[L.LY_MV]
+    vb = ly[L.LY_VOICES]
+    if a[vb + L.V_STOLEN * mv + v] > 0.0 or a[vb + L.V_ACTIVE * mv + v] == 0.0:
         return
     sr = float(ly[L.LY_SR])
     fade = max(1.0, math.floor(STEAL_FADE_S * sr))
     age = float(now - int(a[vb + L.V_ONSET * mv + v]))
+    level = voice_level(a, ly, v, age - 1.0) if age >= 1.0 else 0.0
     a[vb + L.V_STOLEN * mv + v] = 1.0
-    a[vb + L.V_FADE * mv + v] = age
-    a[vb + L.V_FADE_STEP * mv + v] = 1.0 / fade
-    a[vb + L.V_END * mv + v] = min(a[vb + L.V_END * mv + v], age + fade)
+    a[vb + L.V_GATE * mv + v] = age
+    a[vb + L.V_LG * mv + v] = level
+    a[vb + L.V_R * mv + v] = fade
+    a[vb + L.V_IR * mv + v] = 1.0 / fade
+    a[vb + L.V_END * mv + v] = age + fade
+    sync_hot(a, ly, p, v)
 
 
 @kernel
-def allocate(a: np.ndarray, ly: np.ndarray, now: int) -> int:
+def allocate(a: np.ndarray, ly: np.ndarray, p: np.ndarray, now: int) -> int:
     """A free voice slot for a note at ``now``; steals the oldest voice when full."""
     mv = ly[L.LY_MV]
     vb = ly[L.LY_VOICES]
@@ -111,7 +168,7 @@ def allocate(a: np.ndarray, ly: np.ndarray, now: int) -> int:
                 oldest = v
                 oldest_seq = seq
     if sounding >= ly[L.LY_MAXV] and oldest >= 0:
-        steal(a, ly, oldest, now)
+        steal(a, ly, p, oldest, now)
         a[st + L.ST_STOLEN] += 1.0
     if free >= 0:
         return free
@@ -123,12 +180,12 @@ def allocate(a: np.ndarray, ly: np.ndarray, now: int) -> int:
         if best < 0 or left < best_left:
             best = v
             best_left = left
-    free_voice(a, ly, best)
+    free_voice(a, ly, p, best)
     return best
 
 
 @kernel
-def start_voice(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
+def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) -> None:
     """Start a voice from the event row at arena offset ``r``, first frame ``now``."""
     mv = ly[L.LY_MV]
     vb = ly[L.LY_VOICES]
@@ -143,11 +200,12 @@ def start_voice(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
         st = ly[L.LY_SMPTAB] + row * L.SMP_FIELDS
         if a[st + L.SMP_FRAMES] < 1.0:
             return
-    v = allocate(a, ly, now)
+    v = allocate(a, ly, p, now)
     if v < 0:
         return
     for f in range(L.V_FIELDS):
         a[vb + f * mv + v] = 0.0
+    silence_slot(a, ly, p, v)
     seq = a[gl + L.G_VOICE_SEQ]
     a[gl + L.G_VOICE_SEQ] = seq + 1.0
     bus = int(a[r + L.R_BUS])
@@ -156,7 +214,8 @@ def start_voice(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
     a[vb + L.V_BUS * mv + v] = bus
     a[vb + L.V_SEQ * mv + v] = seq
     a[vb + L.V_ONSET * mv + v] = float(now)
-    a[vb + L.V_RNG * mv + v] = float((int(seq) * 2654435761 + 12345) & 0xFFFFFFFF)
+    seed = int(a[gl + L.G_SEED]) & 0xFFFFFFFF
+    a[vb + L.V_RNG * mv + v] = float(((int(seq) * 2654435761 + 12345) ^ seed) & 0xFFFFFFFF)
 
     # envelope (frames)
     att = math.floor(a[r + L.R_ATT] * sr + 0.5)
@@ -180,8 +239,8 @@ def start_voice(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
         a[vb + L.V_LOOP * mv + v] = a[r + L.R_LOOP]
         if a[r + L.R_LOOP] <= 0.0:
             span = math.ceil((endf - begin) / abs(eff))
-            rel = min(rel, span)
-            gate = span - rel
+            rel = max(min(rel, math.floor(span / 4.0)), 1.0)  # short sounds: short fade
+            gate = max(span - rel, 0.0)
     elif inst >= P.I_BD and inst <= P.I_HT:
         gate = math.floor(drum_length(inst) * sr + 0.5)
         a[vb + L.V_RATE * mv + v] = rate
@@ -195,21 +254,33 @@ def start_voice(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
                 a[vb + (L.V_AUX + j) * mv + v] = ((int(seq) * 7919 + j * 104729) % 1000) / 1000.0
         if inst == P.I_BD or (inst >= P.I_LT and inst <= P.I_HT):
             a[vb + (L.V_AUX + 1) * mv + v] = 1.0
+    gate = min(gate, float(L.MAX_AGE))  # ages must stay exact in float32
+    rel = min(rel, float(L.MAX_AGE))
+    att = min(att, float(L.MAX_AGE))
+    dec = min(dec, float(L.MAX_AGE))
     a[vb + L.V_A * mv + v] = att
     a[vb + L.V_D * mv + v] = dec
     a[vb + L.V_S * mv + v] = sus
     a[vb + L.V_R * mv + v] = rel
     a[vb + L.V_GATE * mv + v] = gate
     a[vb + L.V_END * mv + v] = gate + rel
-    a[vb + L.V_FADE * mv + v] = 0.0
+    ia = inverse(att)
+    idc = inverse(dec)
+    a[vb + L.V_IA * mv + v] = ia
+    a[vb + L.V_ID * mv + v] = idc
+    a[vb + L.V_IR * mv + v] = inverse(rel)
+    a[vb + L.V_LG * mv + v] = gate_level(ia, att, idc, sus, gate)
 
-    # oscillators
+    # oscillators start half a frame in, so the very first frame is already sound
     a[vb + L.V_INC * mv + v] = freq / sr
+    a[vb + L.V_PHASE0 * mv + v] = 0.5 * freq / sr
     if inst == P.I_SINE:
         a[vb + L.V_TAB * mv + v] = ly[L.LY_TAB_SINE]
     elif inst == P.I_TRI:
         a[vb + L.V_TAB * mv + v] = table_offset(a, ly, L.LY_TAB_TRI, freq)
-    elif inst == P.I_SAW or inst == P.I_SQUARE:
+    elif inst == P.I_SAW:
+        a[vb + L.V_TAB * mv + v] = table_offset(a, ly, L.LY_TAB_SAW, freq)
+    elif inst == P.I_SQUARE:
         a[vb + L.V_TAB * mv + v] = table_offset(a, ly, L.LY_TAB_SAW, freq)
         a[vb + L.V_PW * mv + v] = a[r + L.R_PW]
     elif inst == P.I_SUPERSAW:
@@ -263,6 +334,11 @@ def start_voice(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
     a[vb + L.V_SHAPE * mv + v] = a[r + L.R_SHAPE]
     a[vb + L.V_CRUSH * mv + v] = a[r + L.R_CRUSH]
     a[vb + L.V_COARSE * mv + v] = a[r + L.R_COARSE]
+    # plain table oscillators without inserts run entirely in pass 2
+    inserts = (hcut > 0.0 or bandf > 0.0 or a[r + L.R_SHAPE] > 0.0
+               or a[r + L.R_CRUSH] >= 1.0 or a[r + L.R_COARSE] > 1.0)
+    table_osc = inst == P.I_SINE or inst == P.I_TRI or inst == P.I_SAW
+    a[vb + L.V_EXT * mv + v] = 0.0 if (table_osc and not inserts) else 1.0
 
     # gains: equal-power pan times level, and the sends
     level = a[r + L.R_LEVEL]
@@ -273,6 +349,7 @@ def start_voice(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
     bs = ly[L.LY_BUSST] + bus * L.BUS_FIELDS
     dsend = a[r + L.R_DELAY]
     rsend = a[r + L.R_ROOM]
+    hg = ly[L.LY_HGAINS] + bus * 6 * mv
     a[g + v] = left
     a[g + mv + v] = right
     a[g + 2 * mv + v] = left * dsend
@@ -296,6 +373,11 @@ def start_voice(a: np.ndarray, ly: np.ndarray, r: int, now: int) -> None:
     else:
         a[g + 4 * mv + v] = 0.0
         a[g + 5 * mv + v] = 0.0
+    for k in range(6):
+        p[hg + k * mv + v] = a[g + k * mv + v]
+    sync_hot(a, ly, p, v)
+    if a[vb + L.V_EXT * mv + v] == 0.0:
+        p[ly[L.LY_HOT] + L.H_PH * mv + v] = a[vb + L.V_PHASE0 * mv + v]
     a[vb + L.V_ACTIVE * mv + v] = 1.0
 
 
@@ -360,92 +442,124 @@ def voice_source(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, off: int,
 @kernel
 def voices_pass1(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int, t1: int,
                  hi: int) -> None:
-    """Sources, inserts and envelopes of voices ``0 .. hi`` for chunk rows ``t0 .. t1``."""
+    """Sources of pass-1 voices (drums, samples, noise, FM, pulse, inserts) into src[t][v].
+
+    Also marks voices whose end falls in this range (freed after pass 2).
+    """
     mv = ly[L.LY_MV]
     vb = ly[L.LY_VOICES]
     src = ly[L.LY_SRC]
-    env = ly[L.LY_ENV]
+    n0 = ly[L.LY_HOT] + L.H_N0 * mv
     for v in range(hi):
         if a[vb + L.V_ACTIVE * mv + v] == 0.0:
-            for t in range(t0, t1):
-                a[src + t * mv + v] = 0.0
-                a[env + t * mv + v] = 0.0
             continue
         age0 = fs - int(a[vb + L.V_ONSET * mv + v])
+        p[n0 + v] = float(age0)
         end = int(a[vb + L.V_END * mv + v])
-        live = min(t1 - t0, max(end - age0, 0))
-        tl = t0 + live
-        if live > 0:
-            voice_source(a, ly, p, v, src + v, mv, t0, tl, age0)
-            voice_inserts(a, vb, mv, v, src + v, mv, t0, tl, age0)
-            fill_adsr(a, env + v, mv, t0, tl, age0, a[vb + L.V_A * mv + v],
-                      a[vb + L.V_D * mv + v], a[vb + L.V_S * mv + v],
-                      a[vb + L.V_GATE * mv + v], a[vb + L.V_R * mv + v])
-            if a[vb + L.V_STOLEN * mv + v] > 0.0:
-                start = a[vb + L.V_FADE * mv + v]
-                step = a[vb + L.V_FADE_STEP * mv + v]
-                for t in range(t0, tl):
-                    n = age0 + (t - t0)
-                    a[env + t * mv + v] *= max(0.0, 1.0 - (n - start + 1.0) * step)
-        for t in range(tl, t1):
-            a[src + t * mv + v] = 0.0
-            a[env + t * mv + v] = 0.0
+        if a[vb + L.V_EXT * mv + v] > 0.0:
+            live = min(t1 - t0, max(end - age0, 0))
+            tl = t0 + live
+            if live > 0:
+                voice_source(a, ly, p, v, src + v, mv, t0, tl, age0)
+                voice_inserts(a, vb, mv, v, src + v, mv, t0, tl, age0)
+            for t in range(tl, t1):
+                a[src + t * mv + v] = 0.0
         if age0 + (t1 - t0) >= end:
             a[vb + L.V_ACTIVE * mv + v] = 2.0  # ends in this range: freed after pass 2
 
 
 @kernel
-def voices_pass2(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, hi: int, nused: int) -> None:
-    """Low-pass, envelope and bus sums across voices (inner loops over voices)."""
+def voices_pass2(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int, t1: int,
+                 hi: int, nused: int) -> None:
+    """Across voices, in float32: table oscillator + pass-1 source -> low-pass -> ADSR
+    -> one dot product per bus output. Three short inner loops (phase, table read,
+    filter and envelope) keep every dependency chain short."""
     mv = ly[L.LY_MV]
-    vb = ly[L.LY_VOICES]
     ch = ly[L.LY_CH]
     src = ly[L.LY_SRC]
-    env = ly[L.LY_ENV]
-    rb = ly[L.LY_ROWBUF]
-    gains = ly[L.LY_GAINS]
     busbuf = ly[L.LY_BUSBUF]
     busst = ly[L.LY_BUSST]
     used = ly[L.LY_USED]
-    ic1 = a[vb + L.V_IC1 * mv: vb + L.V_IC1 * mv + hi]
-    ic2 = a[vb + L.V_IC2 * mv: vb + L.V_IC2 * mv + hi]
-    c1 = a[vb + L.V_A1 * mv: vb + L.V_A1 * mv + hi]
-    c2 = a[vb + L.V_A2 * mv: vb + L.V_A2 * mv + hi]
-    c3 = a[vb + L.V_A3 * mv: vb + L.V_A3 * mv + hi]
-    m0 = a[vb + L.V_M0 * mv: vb + L.V_M0 * mv + hi]
-    m2 = a[vb + L.V_M2 * mv: vb + L.V_M2 * mv + hi]
-    row = a[rb: rb + hi]
+    hot = ly[L.LY_HOT]
+    hg = ly[L.LY_HGAINS]
+    fn = np.float32(ly[L.LY_TAB_N])
+    one = np.float32(1.0)
+    two = np.float32(2.0)
+    zero = np.float32(0.0)
+    ph = p[hot + L.H_PH * mv: hot + L.H_PH * mv + hi]
+    inc = p[hot + L.H_INC * mv: hot + L.H_INC * mv + hi]
+    tab = p[hot + L.H_TAB * mv: hot + L.H_TAB * mv + hi]
+    ic1 = p[hot + L.H_IC1 * mv: hot + L.H_IC1 * mv + hi]
+    ic2 = p[hot + L.H_IC2 * mv: hot + L.H_IC2 * mv + hi]
+    c1 = p[hot + L.H_C1 * mv: hot + L.H_C1 * mv + hi]
+    c2 = p[hot + L.H_C2 * mv: hot + L.H_C2 * mv + hi]
+    c3 = p[hot + L.H_C3 * mv: hot + L.H_C3 * mv + hi]
+    m0 = p[hot + L.H_M0 * mv: hot + L.H_M0 * mv + hi]
+    m2 = p[hot + L.H_M2 * mv: hot + L.H_M2 * mv + hi]
+    eu = p[hot + L.H_U * mv: hot + L.H_U * mv + hi]
+    eam1 = p[hot + L.H_AM1 * mv: hot + L.H_AM1 * mv + hi]
+    eidc = p[hot + L.H_IDC * mv: hot + L.H_IDC * mv + hi]
+    esd = p[hot + L.H_SD * mv: hot + L.H_SD * mv + hi]
+    es = p[hot + L.H_S * mv: hot + L.H_S * mv + hi]
+    eg = p[hot + L.H_G * mv: hot + L.H_G * mv + hi]
+    egm1 = p[hot + L.H_GM1 * mv: hot + L.H_GM1 * mv + hi]
+    elg = p[hot + L.H_LG * mv: hot + L.H_LG * mv + hi]
+    elgir = p[hot + L.H_LGIR * mv: hot + L.H_LGIR * mv + hi]
+    n0 = p[hot + L.H_N0 * mv: hot + L.H_N0 * mv + hi]
+    kidx = p[hot + L.H_KIDX * mv: hot + L.H_KIDX * mv + hi]
+    kfr = p[hot + L.H_KFR * mv: hot + L.H_KFR * mv + hi]
+    row = p[hot + L.H_ROW * mv: hot + L.H_ROW * mv + hi]
     for t in range(t0, t1):
         x = a[src + t * mv: src + t * mv + hi]
-        e = a[env + t * mv: env + t * mv + hi]
+        tt = np.float32(t - t0)
         for v in range(hi):
-            xv = x[v]
+            q = ph[v]
+            xi = q * fn
+            base = np.floor(xi)
+            kidx[v] = tab[v] + base
+            kfr[v] = xi - base
+            q += inc[v]
+            if q >= one:
+                q -= one
+            ph[v] = q
+        for v in range(hi):
+            k = np.uint64(kidx[v])
+            y0 = p[k]
+            row[v] = np.float32(x[v]) + (y0 + kfr[v] * (p[k + np.uint64(1)] - y0))
+        for v in range(hi):
+            xv = row[v]
             s1 = ic1[v]
             s2 = ic2[v]
             v3 = xv - s2
             v1 = c1[v] * s1 + c2[v] * v3
             v2 = s2 + c2[v] * s1 + c3[v] * v3
-            ic1[v] = 2.0 * v1 - s1
-            ic2[v] = 2.0 * v2 - s2
-            row[v] = (m0[v] * xv + m2[v] * v2) * e[v]
+            ic1[v] = two * v1 - s1
+            ic2[v] = two * v2 - s2
+            n = n0[v] + tt
+            up = min((n + one) * eu[v], one)
+            dn = max(one - esd[v] * ((n - eam1[v]) * eidc[v]), es[v])
+            rl = max(elg[v] - elgir[v] * (n - egm1[v]), zero)
+            env = min(up, dn) if n < eg[v] else rl
+            row[v] = (m0[v] * xv + m2[v] * v2) * env
         for j in range(nused):
             b = int(a[used + j])
             bs = busst + b * L.BUS_FIELDS
+            a[bs + L.B_TOUCHED] = 1.0
             outputs = 2
             if a[bs + L.B_NROOM] > 0.0:
                 outputs = 6
             elif a[bs + L.B_NDELAY] > 0.0:
                 outputs = 4
-            for k in range(outputs):
-                g = a[gains + (b * 6 + k) * mv: gains + (b * 6 + k) * mv + hi]
-                acc = 0.0
+            for kk in range(outputs):
+                g = p[hg + (b * 6 + kk) * mv: hg + (b * 6 + kk) * mv + hi]
+                acc = zero
                 for v in range(hi):
                     acc += row[v] * g[v]
-                a[busbuf + (b * 6 + k) * ch + t] += acc
+                a[busbuf + (b * 6 + kk) * ch + t] += acc
 
 
 @kernel
-def voices_finish(a: np.ndarray, ly: np.ndarray, hi: int) -> None:
+def voices_finish(a: np.ndarray, ly: np.ndarray, p: np.ndarray, hi: int) -> None:
     """Free voices that ended, silence (and count) voices whose state went non-finite."""
     mv = ly[L.LY_MV]
     vb = ly[L.LY_VOICES]
@@ -454,17 +568,19 @@ def voices_finish(a: np.ndarray, ly: np.ndarray, hi: int) -> None:
         state = a[vb + L.V_ACTIVE * mv + v]
         if state == 0.0:
             continue
-        s1 = a[vb + L.V_IC1 * mv + v]
-        s2 = a[vb + L.V_IC2 * mv + v]
+        h1 = ly[L.LY_HOT] + L.H_IC1 * mv + v
+        h2 = ly[L.LY_HOT] + L.H_IC2 * mv + v
+        s1 = float(p[h1])
+        s2 = float(p[h2])
         if not (math.isfinite(s1) and math.isfinite(s2)):
             a[st + L.ST_NAN_VOICES] += 1.0
-            free_voice(a, ly, v)
+            free_voice(a, ly, p, v)
             continue
         if state == 2.0:
-            free_voice(a, ly, v)
+            free_voice(a, ly, p, v)
             continue
-        a[vb + L.V_IC1 * mv + v] = flush(s1)
-        a[vb + L.V_IC2 * mv + v] = flush(s2)
+        p[h1] = flush(s1)
+        p[h2] = flush(s2)
 
 
 @kernel
@@ -479,6 +595,9 @@ def render_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int
             hi = v + 1
     if hi == 0:
         return
+    # round up: the bus sums then always associate the same way, whichever block
+    # boundaries freed a voice (the extra slots add exact zeros)
+    hi = min(mv, (hi + 63) // 64 * 64)
     nb = ly[L.LY_NB]
     used = ly[L.LY_USED]
     nused = 0
@@ -487,5 +606,5 @@ def render_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int
             a[used + nused] = b
             nused += 1
     voices_pass1(a, ly, p, fs, t0, t1, hi)
-    voices_pass2(a, ly, t0, t1, hi, nused)
-    voices_finish(a, ly, hi)
+    voices_pass2(a, ly, p, fs, t0, t1, hi, nused)
+    voices_finish(a, ly, p, hi)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 ROWS, COLS = 17, 128
+_CREATED_HERE: set[str] = set()
 
 
 class CCStore:
@@ -50,17 +51,17 @@ class CCStore:
                                          name=f"ls-cc-{os.getpid()}-{uuid.uuid4().hex[:6]}")
         array = np.ndarray((ROWS, COLS), dtype=np.float64, buffer=shm.buf)
         array[:] = np.nan
+        _CREATED_HERE.add(shm.name)
         return cls(shm, array, owner=True)
 
     @classmethod
     def attach(cls, name: str) -> "CCStore":
         """Attach to the store the front created (engine side)."""
         shm = shared_memory.SharedMemory(name=name, create=False)
-        try:  # the front owns it: keep Python's resource tracker from unlinking it
+        if name not in _CREATED_HERE:
+            # the front owns it: keep this process's resource tracker from unlinking it
             from multiprocessing import resource_tracker
             resource_tracker.unregister(shm._name, "shared_memory")  # type: ignore[attr-defined]
-        except Exception:  # the tracker is an implementation detail; attaching still works
-            pass
         return cls(shm, np.ndarray((ROWS, COLS), dtype=np.float64, buffer=shm.buf), owner=False)
 
     def write(self, channel: int, number: int, value: int) -> None:

@@ -14,6 +14,7 @@ the sender's command queue, so they are single-threaded.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -89,15 +90,17 @@ class ClockOut:
     def fire(self, now: float) -> None:
         """Send the due tick (with a pending Start/Continue first)."""
         k = self.next_tick
+        stamp = now
         if self.enabled:
             for message in self.pending:
                 self.port.send(message)
+            stamp = time.monotonic()
             self.port.send((mm.CLOCK,))
         self.pending = []
         self.next_tick = k + 1
         self.ticks_sent += 1
         if self.on_send is not None:
-            self.on_send(k, self.tick_time(k), now)
+            self.on_send(k, self.tick_time(k), stamp)
         if self.tick_time(self.next_tick) < now - LATE_SKIP_S:
             # the engine jumped (restart, relocation): resume on the grid at "now"
             cycle = self.clock.cycle_at(self.clock.monotonic_to_frame(now - self.port.offset_s))

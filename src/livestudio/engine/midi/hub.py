@@ -17,18 +17,21 @@ Options (all optional):
 ``realtime``           give the sender thread SCHED_FIFO when allowed (default True)
 ``state_file``         where used (port, channel) pairs are kept for crash cleanup
 ``link_quantum``       beats per Link phase cycle (default 4)
+``midi_in_latency_ms`` subtracted from MIDI clock arrival times (JACK delivers on the
+                       next period: half a period, 1.33 ms at 128/48k, centres it)
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from livestudio.engine.midi import messages as mm
 from livestudio.engine.midi.cc import CCStore
@@ -39,6 +42,10 @@ from livestudio.engine.midi.sender import NOTE_ON, PLAIN, MidiSender, Timed
 from livestudio.engine.midi.timing import EngineClock
 from livestudio.engine.midi.translate import translate
 from livestudio.errors import LivestudioError, MidiPortError
+
+if TYPE_CHECKING:
+    from livestudio.engine.sync.driver import SyncDriver
+    from livestudio.engine.sync.source import SyncSource
 
 MAX_ERRORS = 20
 
@@ -51,10 +58,17 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
+def _state_dir() -> Path:
+    return Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
+
+
+def _state_prefix() -> str:
+    return f"livestudio-midi-{os.getuid() if hasattr(os, 'getuid') else 0}-"
+
+
 def default_state_file() -> Path:
-    """Where the used (port, channel) pairs of a running engine are kept."""
-    base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
-    return Path(base) / f"livestudio-midi-{os.getuid() if hasattr(os, 'getuid') else 0}.json"
+    """Where this engine process keeps the (port, channel) pairs it used."""
+    return _state_dir() / f"{_state_prefix()}{os.getpid()}.json"
 
 
 class MidiHub:
@@ -78,11 +92,13 @@ class MidiHub:
             except FileNotFoundError:
                 self._error(f"CC store {self.options['cc_store']!r} not found; CC input is not shared")
         self.clock_outs: list[ClockOut] = []
+        self._pending_clock: set[str] = set()
         self.inputs: list[MidiInput] = []
         self.playing = False
         self._closed = False
-        self.sync = None  # a livestudio.engine.sync source, set by start()
-        self.sync_driver = None
+        self.sync: SyncSource | None = None          # set by start()
+        self.sync_driver: SyncDriver | None = None
+        self.on_transport: Callable[[bool, float], None] | None = None  # set by the engine process
         self._monitor_stop = threading.Event()
         self._monitor = threading.Thread(target=self._watch_ports, name="livestudio-midi-ports", daemon=True)
 
@@ -90,22 +106,57 @@ class MidiHub:
     def start(self) -> "MidiHub":
         """Clean up after a crashed engine, open the configured ports, start the threads.
 
-        Raises :class:`MidiPortError` for a configured port that does not exist.
+        A configured port that is missing does not stop the engine: the error (naming
+        the ports that exist) goes to ``poll_status()["midi_errors"]`` and the port is
+        opened when it appears (clock out and note ports; inputs that were there at start
+        are reconnected when they vanish and return).
+        Check ports up front with :func:`livestudio.engine.midi.ports.resolve` to fail early.
         """
         self._cleanup_previous_crash()
+        # the engine's transport may already run (it plays from the start by default)
+        self.playing = bool(getattr(self.clock, "playing", False))
         self.sender.start()
         for spec in _as_list(self.options.get("clock_out")):
-            port = self.port(spec)
-            clock_out = ClockOut(self.clock, port)
-            self.clock_outs.append(clock_out)
-            self.sender.call(lambda c=clock_out: self.sender.periodic.append(c))
+            self._pending_clock.add(spec)
+        self._open_pending_clocks()
         for spec in _as_list(self.options.get("midi_in")):
-            self.inputs.append(MidiInput(spec, cc_store=self.cc_store))
+            try:
+                self.inputs.append(MidiInput(spec, cc_store=self.cc_store, latency_ms=float(
+                    self.options.get("midi_in_latency_ms", 0.0))))
+            except MidiPortError as exc:
+                self._error(str(exc))
         from livestudio.engine.sync.choose import make_sync
-        self.sync, self.sync_driver = make_sync(str(self.options.get("sync") or "internal"), self.clock,
-                                                self.options, hub=self)
+        sync = str(self.options.get("sync") or "internal")
+        try:
+            self.sync, self.sync_driver = make_sync(sync, self.clock, self.options, hub=self)
+        except LivestudioError as exc:
+            self._error(f"--sync {sync}: {exc}; following the internal clock")
+            self.sync, self.sync_driver = make_sync("internal", self.clock, self.options, hub=self)
         self._monitor.start()
         return self
+
+    def _open_pending_clocks(self) -> None:
+        for spec in sorted(self._pending_clock):
+            try:
+                port = self.port(spec)
+            except MidiPortError as exc:
+                self._error(f"clock out: {exc}")
+                continue
+            self._pending_clock.discard(spec)
+            clock_out = ClockOut(self.clock, port)
+            self.clock_outs.append(clock_out)
+            beat = self._beat_now()
+            playing = self.playing
+
+            def add(c: ClockOut = clock_out) -> None:
+                self.sender.periodic.append(c)
+                if playing:
+                    c.start(at_beat=beat)
+
+            self.sender.call(add)
+
+    def _beat_now(self) -> float:
+        return self.clock.cycle_at(self.clock.monotonic_to_frame(time.monotonic())) * BEATS_PER_CYCLE
 
     def close(self) -> None:
         """All notes off (CC 123 on every used channel), stop clock, close everything."""
@@ -164,13 +215,15 @@ class MidiHub:
 
     def _watch_ports(self) -> None:
         while not self._monitor_stop.wait(1.0):
-            for port in list(self.ports.values()):
+            for port in [*self.ports.values(), *self.inputs]:
                 try:
                     change = port.check()
                 except Exception as exc:  # a port API failure must not stop the watcher
-                    change = f"checking {port.name!r}: {exc}"
+                    change = f"checking {getattr(port, 'name', port)!r}: {exc}"
                 if change:
                     self._error(change)
+            if self._pending_clock:
+                self._open_pending_clocks()
             for spec in list(self.failed_ports):  # a port that was missing may appear
                 try:
                     self.port(spec)
@@ -214,7 +267,7 @@ class MidiHub:
     def set_playing(self, playing: bool) -> None:
         """Transport start/stop: clock Start (or SPP+Continue)/Stop; stop ends every note."""
         self.playing = playing
-        beat = self.clock.cycle_at(self.clock.monotonic_to_frame(time.monotonic())) * BEATS_PER_CYCLE
+        beat = self._beat_now()
 
         def apply() -> None:
             if playing:
@@ -226,6 +279,72 @@ class MidiHub:
                 self.sender.end_notes(None)
 
         self.sender.call(apply)
+
+    def set_clock_enabled(self, port: str, enabled: bool) -> int:
+        """Switch MIDI clock out on or off for the clock ports whose name contains ``port``.
+
+        Returns how many ports matched. Switching on while playing restarts that port's
+        clock with SPP + Continue at the current position.
+        """
+        matched = [c for c in self.clock_outs
+                   if port.lower() in c.port.name.lower() or port.lower() in c.port.spec.lower()]
+        beat = self._beat_now()
+        playing = self.playing
+
+        def apply() -> None:
+            for c in matched:
+                if enabled and not c.enabled:
+                    c.enabled = True
+                    if playing:
+                        c.start(at_beat=beat)
+                elif not enabled and c.enabled:
+                    if c.running:
+                        c.port.send((mm.STOP,))
+                    c.enabled = False
+
+        self.sender.call(apply)
+        return len(matched)
+
+    def set_sync(self, spec: str) -> None:
+        """Switch the clock source mid-set (``internal``, ``midi[:PORT]``, ``link``).
+
+        The beat does not jump: the driver re-locks to the new source by tempo only.
+        Raises :class:`LivestudioError` (e.g. MidiPortError) when the source cannot open;
+        the old source then stays in charge.
+        """
+        from livestudio.engine.sync.choose import make_source
+        from livestudio.engine.sync.driver import SyncDriver
+
+        source = make_source(spec, self.clock, self.options, hub=self)
+        old = self.sync
+        if source.name == "internal":
+            if self.sync_driver is not None:
+                self.sync_driver.close()
+                self.sync_driver = None
+        elif self.sync_driver is None:
+            self.sync_driver = SyncDriver(self.clock, source, on_transport=self._transport)
+        else:
+            self.sync_driver.set_source(source)
+        self.sync = source
+        self.options["sync"] = spec
+        if old is not None and old is not source:
+            old.close()
+
+    def _transport(self, playing: bool, beat: float) -> None:
+        if self.on_transport is not None:
+            self.on_transport(playing, beat)
+
+    def request_tempo(self, bpm: float) -> bool:
+        """Propose ``bpm`` to the followed session (Link); False when the source takes none.
+
+        With Link, call this instead of setting the engine tempo: every peer follows,
+        the engine included (through the sync driver).
+        """
+        request = getattr(self.sync, "request_tempo", None)
+        if request is None:
+            return False
+        request(float(bpm))
+        return True
 
     def panic(self) -> None:
         """End every note now and send CC 123 on every channel used."""
@@ -274,17 +393,25 @@ class MidiHub:
             self._error(f"cannot write {self.state_file}: {exc}")
 
     def _cleanup_previous_crash(self) -> None:
-        """A previous engine that died left notes on: CC 123 on the channels it used."""
+        """Engines that died left notes on: CC 123 on the channels they used."""
+        if self.options.get("state_file"):
+            files = [self.state_file]
+        else:
+            files = sorted(_state_dir().glob(f"{_state_prefix()}*.json"))
+        for path in files:
+            self._cleanup_file(path)
+
+    def _cleanup_file(self, path: Path) -> None:
         try:
-            data = json.loads(self.state_file.read_text())
+            data = json.loads(path.read_text())
         except FileNotFoundError:
             return
         except (OSError, ValueError) as exc:
-            self._error(f"ignoring unreadable {self.state_file}: {exc}")
+            self._error(f"ignoring unreadable {path}: {exc}")
             return
         pid = int(data.get("pid", 0))
         if pid and pid != os.getpid() and _alive(pid):
-            return  # another livestudio engine is running and owns it
+            return  # a running livestudio engine owns it
         for spec, channel in data.get("used", []):
             try:
                 port = self.port(str(spec))
@@ -292,7 +419,7 @@ class MidiHub:
                 continue
             port.send(mm.all_notes_off(int(channel)))
         try:
-            self.state_file.unlink()
+            path.unlink()
         except FileNotFoundError:
             pass
 
@@ -308,5 +435,11 @@ def _alive(pid: int) -> bool:
 
 
 def create_hub(clock: EngineClock, *, options: Mapping[str, Any] | None = None) -> MidiHub:
-    """The engine process's hook: a started :class:`MidiHub` (see the module doc for options)."""
-    return MidiHub(clock, options=options).start()
+    """The engine process's hook: a started :class:`MidiHub` (see the module doc for options).
+
+    The hub is also closed at interpreter exit (notes off, CC 123), should the engine
+    process end without calling :meth:`MidiHub.close`.
+    """
+    hub = MidiHub(clock, options=options).start()
+    atexit.register(hub.close)
+    return hub

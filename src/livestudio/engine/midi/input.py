@@ -45,8 +45,11 @@ class MidiInput:
     """One open input port and its dispatch."""
 
     def __init__(self, spec: str, *, follower: ClockFollower | None = None,
-                 cc_store: CCStore | None = None, client_name: str = ports.CLIENT_NAME) -> None:
+                 cc_store: CCStore | None = None, client_name: str = ports.CLIENT_NAME,
+                 latency_ms: float = 0.0) -> None:
         self.spec = spec
+        self.latency_s = float(latency_ms) / 1000.0   # subtracted from arrival times
+        self.client_name = client_name
         self.follower = follower
         self.cc_store = cc_store
         self.listeners: list[NoteListener] = []
@@ -59,13 +62,16 @@ class MidiInput:
         self.name = name
         client.ignore_types(sysex=False, timing=False, active_sense=True)
         client.set_callback(self._on_message)
+        self.connected = True
+        self.reopens = 0
+        self._probe: rtmidi.MidiIn | None = None
 
     def add_listener(self, listener: NoteListener) -> None:
         """Call ``listener`` with every :class:`NoteInput` (on rtmidi's thread)."""
         self.listeners.append(listener)
 
     def _on_message(self, event: tuple[list[int], float], _data: object = None) -> None:
-        t = time.monotonic()
+        t = time.monotonic() - self.latency_s
         try:
             self.feed(event[0], t)
         except Exception as exc:  # never let an input callback die: keep the reason
@@ -94,8 +100,38 @@ class MidiInput:
             for listener in self.listeners:
                 listener(note)
 
+    def check(self) -> str | None:
+        """Look for the port by name; reconnect when it came back. Returns a change, or None."""
+        if self.spec.startswith("virtual:"):
+            return None
+        if self._probe is None:
+            self._probe = rtmidi.MidiIn(self.api, f"{ports.CLIENT_NAME}-watch")
+        index = ports.port_exists(self.api, self.name, "input", self._probe)
+        if index is None:
+            if self.connected:
+                self.connected = False
+                return f"MIDI input {self.name!r} vanished; will reconnect when it returns"
+            return None
+        if self.connected:
+            return None
+        # a fresh client: rtmidi's JACK input delivers nothing after close_port/open_port
+        fresh = rtmidi.MidiIn(self.api, self.client_name)
+        fresh.ignore_types(sysex=False, timing=False, active_sense=True)
+        fresh.set_callback(self._on_message)
+        fresh.open_port(index, name="in")
+        old, self.client = self.client, fresh
+        old.cancel_callback()
+        old.close_port()
+        old.delete()
+        self.connected = True
+        self.reopens += 1
+        return f"MIDI input {self.name!r} is back"
+
     def close(self) -> None:
         """Stop receiving and close the port."""
+        if self._probe is not None:
+            self._probe.delete()
+            self._probe = None
         self.client.cancel_callback()
         self.client.close_port()
         self.client.delete()

@@ -165,15 +165,24 @@ def _open(spec: str, direction: Direction, client_name: str) -> tuple[rtmidi.Mid
         for api in midi_apis():
             try:
                 client = _client(direction, api, client_name)
+            except Exception as exc:  # try the next API, and say why each failed
+                errors.append(f"{api_label(api)}: {str(exc).strip()}")
+                continue
+            try:
                 client.open_virtual_port(name)
                 return client, api, name
-            except Exception as exc:  # try the next API, and say why each failed
+            except Exception as exc:
+                client.delete()
                 errors.append(f"{api_label(api)}: {str(exc).strip()}")
         raise MidiPortError(f"cannot create virtual MIDI {direction} port {name!r}: " + "; ".join(errors))
     api, index, name = resolve(spec, direction)
     try:
         client = _client(direction, api, client_name)
+    except Exception as exc:
+        raise MidiPortError(f"cannot open MIDI {direction} port {name!r}: {exc}") from exc
+    try:
         client.open_port(index, name=f"{direction[:3]}")
     except Exception as exc:
+        client.delete()
         raise MidiPortError(f"cannot open MIDI {direction} port {name!r}: {exc}") from exc
     return client, api, name

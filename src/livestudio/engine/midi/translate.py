@@ -144,7 +144,7 @@ def _ccs(controls: Mapping[str, Any]) -> list[tuple[int, int]]:
 
 def translate(controls: Mapping[str, Any], length_s: float, *, default_port: str | None = None) -> MidiNote:
     """The MIDI messages of one event with ``controls`` sounding for ``length_s`` seconds."""
-    port = controls.get("midiport", default_port)
+    port = controls.get("midiport", controls.get("midi_port", default_port))
     if not isinstance(port, str) or not port:
         raise PatternError(f"a MIDI event needs a port (.midi(port=...)), got {port!r}")
     channel = _channel(controls.get("midichan", 1))

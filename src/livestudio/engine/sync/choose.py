@@ -41,7 +41,8 @@ def open_midi_source(port: str, *, hub: Any = None) -> MidiClockSource:
             if midi_in.spec == spec:
                 midi_in.follower = follower
                 return MidiClockSource(follower, port_name=midi_in.name)
-    midi_in = MidiInput(spec, follower=follower, cc_store=getattr(hub, "cc_store", None))
+    latency = float(getattr(hub, "options", {}).get("midi_in_latency_ms", 0.0))
+    midi_in = MidiInput(spec, follower=follower, cc_store=getattr(hub, "cc_store", None), latency_ms=latency)
     if hub is not None:
         hub.inputs.append(midi_in)
         return MidiClockSource(follower, port_name=midi_in.name)

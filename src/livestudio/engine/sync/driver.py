@@ -11,8 +11,9 @@ MIDI Start) lines up in phase with at most ``quantum / 2`` beats to slew.
 
 A source that is not ok (MIDI clock dropped out) is not followed: the engine holds its
 tempo and keeps playing. A transport change of the source (MIDI Start/Stop/Continue,
-Link start/stop) is passed to ``on_transport(playing, beat)``; MIDI Start is a
-relocation by definition, so the driver re-locks to the new downbeat there.
+Link start/stop) is passed to ``on_transport(playing, beat)``. A start is a relocation
+by definition (the master says "this is the downbeat"), so there, and only there, the
+driver resets the engine anchor to the source's beat (``relocate_on_start``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class SteerConfig:
     tau_beats: float = 2.0        # phase error decays with this time constant
     max_deviation: float = 0.08   # at most 8 % faster/slower than the source while slewing
     min_change: float = 2e-5      # relative tempo changes below this are not applied
+    relocate_on_start: bool = True  # MIDI Start/Continue, Link start: jump to the source's beat
 
 
 def lock_offset(engine_beat: float, source_beat: float, quantum: float) -> float:
@@ -76,6 +78,8 @@ class SyncDriver:
         self.last_error = 0.0
         self.last_playing = source.playing()
         self.updates = 0
+        self.relocations = 0
+        self.pending_relocate = False
         self.errors: list[str] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -104,11 +108,16 @@ class SyncDriver:
             playing = source.playing()
             if playing is not None and playing != self.last_playing:
                 self.last_playing = playing
-                self.offset = None if playing else self.offset  # Start/Continue: re-lock
+                if playing:
+                    self.offset = None
+                    self.pending_relocate = self.config.relocate_on_start
                 if self.on_transport is not None:
                     self.on_transport(playing, source.beat_at(now))
             if not source.ok_at(now):
                 return None  # hold tempo
+            if self.pending_relocate:
+                self.pending_relocate = False   # once the source has a tempo
+                self._relocate(source, now)
             t = now + self.config.horizon_s
             frame, engine_beat = self._engine_beat(t)
             source_beat = source.beat_at(t)
@@ -126,6 +135,18 @@ class SyncDriver:
                 self.clock.set_tempo(cps, at_frame=frame)  # type: ignore[attr-defined]
                 self.updates += 1
             return bpm
+
+    def _relocate(self, source: SyncSource, now: float) -> None:
+        """Start/Continue from the source: put the engine's beat on the source's (a jump)."""
+        reset = getattr(self.clock, "reset_anchor", None)
+        bpm = source.tempo_at(now)
+        if reset is None or bpm <= 0:
+            return
+        t = now + self.config.horizon_s
+        frame = self.clock.monotonic_to_frame(t)  # type: ignore[attr-defined]
+        reset(frame, source.beat_at(t) / BEATS_PER_CYCLE, bpm / 60.0 / BEATS_PER_CYCLE)
+        self.offset = 0.0
+        self.relocations += 1
 
     def _run(self) -> None:
         while not self._stop.wait(self.config.interval_s):

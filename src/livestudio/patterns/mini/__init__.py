@@ -8,7 +8,14 @@ combinators. Parsing and building are cached on the string (both are pure).
 Supported: sequences, ``~``/``-`` rests, ``[ ]``, ``< >`` (nested, weighted), ``{ }`` and
 ``{ }%n``, ``*`` and ``/`` (patterned), ``!`` and bare ``!``, ``@`` and ``_``, ``?`` and
 ``?0.3``, ``|``, ``,``, ``(k,n)``/``(k,n,r)`` euclid (patterned, negative k/r), ``:``
-lists, `` .. `` ranges, numbers as JavaScript's ``Number()`` reads them, ``.`` groups.
+lists, `` .. `` ranges, numbers as JavaScript's ``Number()`` reads them, ``.`` groups,
+and Strudel's ``^`` steps marker (it only changes ``_steps``).
+
+Every hap from a leaf carries ``context["locations"]``: ``(begin, end)`` character
+offsets of the atoms that made it, counted in the mini string itself (0-based, end
+exclusive; add the string's own position in the file to highlight it there). Strings
+that would produce absurd numbers of events (``a*1e9``, ``0 .. 1e9``, 33 nested
+brackets) raise :class:`MiniNotationError` instead of freezing the session.
 
 >>> [(str(h.whole.begin), h.value) for h in mini("bd:3 <sn cp>").query_arc(0, 1)]
 [('0', ['bd', 3]), ('1/2', 'sn')]

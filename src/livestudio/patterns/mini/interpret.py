@@ -18,6 +18,7 @@ Every atom becomes ``pure(value).with_location(begin, end)``: its haps carry
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 from quicktions import Fraction
@@ -76,6 +77,23 @@ def _op_position(op: Any, el: Element) -> int:
     return el.begin
 
 
+def _lcm(values: list[Fraction | None]) -> Fraction | None:
+    """Least common multiple of step counts (``None`` entries skipped), as Strudel's ``lcm``."""
+    result: Fraction | None = None
+    for value in values:
+        if value is None:
+            continue
+        value = Fraction(value)
+        if result is None:
+            result = value
+        elif value == 0 or result == 0:
+            result = Fraction(0)
+        else:
+            result = Fraction(math.lcm(result.numerator, value.numerator),
+                              math.gcd(result.denominator, value.denominator))
+    return result
+
+
 def _exact_weight(element: Element) -> Fraction:
     return to_time(element_weight(element))
 
@@ -92,8 +110,13 @@ class _Builder:
     # -- nodes -------------------------------------------------------------------------
 
     def node(self, node: Node) -> Pattern:
+        """The pattern of ``node``."""
+        return self.built(node)[0]
+
+    def built(self, node: Node) -> tuple[Pattern, bool]:
+        """The pattern of ``node`` and whether it counts as a steps source (``^``)."""
         if isinstance(node, Atom):
-            return self.atom(node)
+            return self.atom(node), False
         return self.group(node)
 
     def atom(self, atom: Atom) -> Pattern:
@@ -101,72 +124,109 @@ class _Builder:
             return silence
         return pure(atom_value(atom.text)).with_location(atom.begin, atom.end)
 
-    def group(self, group: Group) -> Pattern:
+    def group(self, group: Group) -> tuple[Pattern, bool]:
         kind = group.kind
         if kind == "seq":
             return self.sequence(group)
-        layers = [self.node(child) for child in group.children]
+        built = [self.built(child) for child in group.children]
+        layers = [pat for pat, _ in built]
+        sources = [pat._steps for pat, marked in built if marked]
         if kind == "stack":
-            return stack(*layers)
-        if kind == "feet":
-            return fastcat(*layers)
-        if kind == "choose":
+            pat = stack(*layers)
+        elif kind == "feet":
+            pat = fastcat(*layers)
+        elif kind == "choose":
             assert group.seed is not None
-            return choose_by_cycle_seeded(group.seed, layers)
-        weights = [self.layer_weight(child, group) for child in group.children]
-        if kind == "alternate":
-            return stack(*[layer._slow(w) for layer, w in zip(layers, weights)])
-        # polymeter: each layer sped up to `steps` steps per cycle
+            pat = choose_by_cycle_seeded(group.seed, layers)
+        else:
+            weights = [self.layer_weight(child) for child in group.children]
+            if kind == "alternate":
+                pat = stack(*[layer._slow(w) for layer, w in zip(layers, weights)])
+            else:
+                pat = self.polymeter(group, layers, weights)
+        if sources and kind in ("stack", "alternate", "choose"):
+            steps = _lcm(sources)
+            if steps is not None:
+                pat = pat.steps(steps)
+        return pat, bool(sources)
+
+    def polymeter(self, group: Group, layers: list[Pattern], weights: list[Fraction]) -> Pattern:
+        """``{...}``: every layer sped up to ``steps`` steps per cycle.
+
+        Strudel applies the speed as a patterned ``fast`` (an inner join over the steps
+        pattern, even for a plain number), so events are cut at cycle boundaries:
+        ``split_queries`` gives the same haps for a fixed step count.
+        """
         if group.steps is None:
             steps = weights[0]
-            return stack(*[layer._fast(steps / w) for layer, w in zip(layers, weights)])
+            return stack(*[layer._fast(steps / w).split_queries()
+                           for layer, w in zip(layers, weights)])
         steps_pat = self.node(group.steps)
         if steps_pat._pure is not NO_VALUE:
             try:
                 steps = to_time(steps_pat._pure)
             except LivestudioError as exc:
                 raise self.error(str(exc), group.steps.begin) from None
-            return stack(*[layer._fast(steps / w) for layer, w in zip(layers, weights)])
-        return stack(*[layer.fast(steps_pat.fmap(lambda x, w=w: to_time(x) / w))
-                       for layer, w in zip(layers, weights)])
+            return stack(*[layer._fast(steps / w).split_queries()
+                           for layer, w in zip(layers, weights)])
+        return stack(*[steps_pat.fmap(lambda x, layer=layer, w=w: layer._fast(to_time(x) / w))
+                       .inner_join() for layer, w in zip(layers, weights)])
 
-    def layer_weight(self, child: Node, parent: Group) -> Fraction:
+    def layer_weight(self, child: Node) -> Fraction:
         assert isinstance(child, Group)
         total = sum((_exact_weight(el) for el in child.children), Fraction(0))  # type: ignore[arg-type]
         if total == 0:
             raise self.error("the weights of this sequence add up to zero", child.begin)
         return total
 
-    def sequence(self, group: Group) -> Pattern:
+    def sequence(self, group: Group) -> tuple[Pattern, bool]:
+        """Steps side by side, weighted; ``_steps`` is the total weight (times the lcm of
+        the steps of ``^``-marked parts, as in Strudel)."""
         elements: list[Element] = list(group.children)  # type: ignore[arg-type]
-        pats = [self.element(el) for el in elements]
+        built = [self.element(el) for el in elements]
+        pats = [pat for pat, _ in built]
         weights = [_exact_weight(el) for el in elements]
-        if sum(weights, Fraction(0)) == 0:
+        total = sum(weights, Fraction(0))
+        if total == 0:
             raise self.error("the weights of this sequence add up to zero", group.begin)
+        sources = [pat._steps for pat, marked in built if marked]
+        steps = total
+        if sources:
+            factor = _lcm(sources)
+            if factor is not None:
+                steps = total * factor
         if len(pats) == 1:
             pat = pats[0]
-            return pat if pat._steps == weights[0] else pat.steps(weights[0])
-        if all(w == 1 for w in weights):
-            return fastcat(*pats)
-        return timecat(*zip(weights, pats))
+        elif all(w == 1 for w in weights):
+            pat = fastcat(*pats)
+        else:
+            pat = timecat(*zip(weights, pats))
+        if pat._steps != steps:
+            pat = pat.steps(steps)
+        return pat, group.marked or bool(sources)
 
     # -- steps and their operators -----------------------------------------------------
 
-    def element(self, el: Element) -> Pattern:
+    def element(self, el: Element) -> tuple[Pattern, bool]:
+        """One step with its operators applied left to right."""
         body = el.body
         ops = el.ops
+        marked = False
         if isinstance(body, Atom) and ops and isinstance(ops[0], (Tail, Range)):
             pat, ops = self.literal_prefix(body, ops)
         else:
-            pat = self.node(body)
+            pat, marked = self.built(body)
         for op in ops:
+            steps = pat._steps
             try:
                 pat = self.apply(pat, op, el)
             except MiniNotationError:
                 raise
             except LivestudioError as exc:
                 raise self.error(str(exc), _op_position(op, el)) from None
-        return pat
+            if marked and isinstance(op, (Stretch, Replicate)) and pat._steps != steps:
+                pat = pat.steps(steps)  # Strudel's fast/slow/replicate keep the step count
+        return pat, marked
 
     def apply(self, pat: Pattern, op: Any, el: Element) -> Pattern:
         """``pat`` with one step operator applied."""

@@ -14,7 +14,6 @@ from livestudio.errors import MiniNotationError
 from livestudio.patterns.mini.ast import (
     Atom,
     weight_of,
-    Degrade,
     Element,
     Euclid,
     Group,
@@ -26,7 +25,7 @@ from livestudio.patterns.mini.ast import (
 )
 from livestudio.patterns.mini.values import js_number
 
-MAX_EVENTS_PER_CYCLE = 20_000
+MAX_EVENTS_PER_CYCLE = 10_000
 """Refuse patterns estimated to produce more events than this in one cycle."""
 
 MAX_RANGE = 10_000
@@ -126,29 +125,35 @@ class _Checker:
             return self.bounded(total, node.begin)
         if node.kind != "polymeter":
             return self.bounded(sum(self.estimate(c) for c in node.children), node.begin)
-        per_layer = 1.0
+        pieces = 1.0
         if node.steps is not None:
             steps = max(self.time_numbers(node.steps), default=1.0)
-            per_layer = self.estimate(node.steps)
+            pieces = self.estimate(node.steps)
         else:
             steps = abs(weight_of(node.children[0]))  # type: ignore[arg-type]
         total = 0.0
         for child in node.children:
             weight = abs(weight_of(child))  # type: ignore[arg-type]
             factor = steps / weight if weight else 1.0
-            total += self.estimate(child) * max(1.0, math.ceil(factor))
-        return self.bounded(total * per_layer, node.begin)
+            total += self.estimate(child) * max(1.0, math.ceil(factor)) + pieces
+        return self.bounded(total, node.begin)
 
     def element(self, el: Element) -> float:
+        """Events per cycle of a step after its operators.
+
+        Speeding up multiplies; cutting by another pattern (patterned arguments, ``:``,
+        euclid slots) adds at most one fragment per piece.
+        """
         events = self.estimate(el.body)
+        values = [v for v, _ in self.numbers(el.body)]  # numbers the step's value can take
         for op in el.ops:
             if isinstance(op, Stretch):
-                values = [v for v in self.time_numbers(op.amount) if v > 0]
+                factors = [v for v in self.time_numbers(op.amount) if v > 0]
                 if op.kind == "fast":
-                    factor = max(values, default=1.0)
+                    factor = max(factors, default=1.0)
                 else:
-                    factor = 1.0 / min(values, default=1.0)
-                events *= max(1.0, math.ceil(factor)) * self.estimate(op.amount)
+                    factor = 1.0 / min(factors, default=1.0)
+                events = events * max(1.0, math.ceil(factor)) + self.estimate(op.amount)
             elif isinstance(op, Replicate):
                 self.check_time(op.amount, el.begin)
                 events *= max(1.0, math.ceil(abs(op.amount)))
@@ -156,20 +161,19 @@ class _Checker:
                 steps = max((abs(v) for v, _ in self.numbers(op.steps)), default=1.0)
                 if steps > MAX_EVENTS_PER_CYCLE:
                     raise self.fail("too many euclid steps", op.steps.begin)
-                extra = self.estimate(op.pulse.body) * self.estimate(op.steps.body)
+                pieces = self.estimate(op.pulse.body) + self.estimate(op.steps.body)
                 if op.rotation is not None:
-                    extra *= self.estimate(op.rotation.body)
-                events *= max(1.0, steps) * extra
+                    pieces += self.estimate(op.rotation.body)
+                events += pieces * (math.ceil(steps) + 1)
             elif isinstance(op, Tail):
-                events *= self.estimate(op.element)
+                values += [v for v, _ in self.numbers(op.element)]
+                events += self.estimate(op.element)
             elif isinstance(op, Range):
-                numbers = [v for v, _ in self.numbers(el.body) + self.numbers(op.element)]
-                length = range_length(min(numbers, default=0.0), max(numbers, default=0.0))
+                values += [v for v, _ in self.numbers(op.element)]
+                length = range_length(min(values, default=0.0), max(values, default=0.0))
                 if length > MAX_RANGE:
                     raise self.fail(f"range too long (more than {MAX_RANGE} numbers)",
                                     el.begin)
-                events *= max(1, length) * self.estimate(op.element)
-            elif isinstance(op, Degrade):
-                pass
+                events = events * max(1, length) + self.estimate(op.element)
             self.bounded(events, el.begin)
         return events

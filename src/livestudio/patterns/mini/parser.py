@@ -368,7 +368,7 @@ def parse(source: str) -> Node | None:
     Raises :class:`~livestudio.errors.MiniNotationError` (with a caret under the
     offending column) when the string is not valid mini-notation.
 
-    >>> parse("<a b>").kind
+    >>> parse("<a b>").children[0].body.kind
     'alternate'
     """
     if not isinstance(source, str):

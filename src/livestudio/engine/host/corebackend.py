@@ -1,0 +1,95 @@
+"""The engine core (:class:`livestudio.engine.core.Engine`) as a host backend.
+
+Events arrive as wire tuples in the engine process; they are encoded here (the sample
+table lives in this process) and published straight into the in-arena ring with
+``Engine.ring_write`` (this thread is the ring's only producer; the audio callback is
+its only consumer). Commands (tempo, panic, mute) travel through the same ring, so
+nothing races the callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from livestudio.engine.host.backend import Backend, WireEvent
+from livestudio.errors import LivestudioError
+
+COMMAND_LEAD_BLOCKS = 3   # commands are stamped a few blocks ahead, so they are never late
+
+
+def core_backend(sample_rate: int, *, blocksize: int = 128) -> Backend:
+    """Build and warm an :class:`Engine` and describe it for the host."""
+    from livestudio.engine import layout as L
+    from livestudio.engine import params as P
+    from livestudio.engine.core import Engine
+    from livestudio.engine.samples import SampleLibrary
+
+    # no ``eng.warm()``: the audio callback links its own compiled copy of the render
+    # (loading the kernels a second time through their dispatchers costs ~100 MB)
+    eng = Engine(sample_rate=sample_rate)
+    ly = eng.layout
+    gl = int(ly[L.LY_GLOBALS])
+    st = int(ly[L.LY_STATUS])
+    reported: set[str] = set()
+    removed: set[int] = set()
+
+    def now_plus() -> int:
+        return int(eng.arena[gl + L.G_FRAME]) + COMMAND_LEAD_BLOCKS * blocksize
+
+    def write(row: np.ndarray) -> bool:
+        return bool(eng.ring_write(row))
+
+    def push_events(events: Sequence[WireEvent]) -> list[str]:
+        errors: list[str] = []
+        dropped = 0
+        for frame, track, controls, _duration in events:
+            bus = int(controls.get("orbit", 0))
+            if bus in removed:
+                removed.discard(bus)
+                write(P.command_row(now_plus(), L.K_MUTE, bus=bus, value=0.0))
+            try:
+                row = eng.encode(frame, controls)
+            except LivestudioError as exc:
+                text = str(exc)
+                if text not in reported:
+                    reported.add(text)
+                    errors.append(text)
+                continue
+            if not write(row):
+                dropped += 1
+        if dropped:
+            errors.append(f"engine event ring full: {dropped} events dropped")
+        return errors
+
+    def command(kind: str, track: int, value: float, frame: int) -> None:
+        at = max(int(frame), now_plus()) if kind != "tempo" else int(frame)
+        bus = track % eng.max_buses
+        if kind == "tempo":
+            write(P.command_row(max(at, now_plus()), L.K_CPS, value=float(value)))
+        elif kind == "panic":
+            write(P.command_row(at, L.K_PANIC))
+        elif kind == "mute":
+            write(P.command_row(at, L.K_MUTE, bus=bus, value=float(value)))
+        elif kind == "release":
+            removed.add(bus)
+            write(P.command_row(at, L.K_MUTE, bus=bus, value=1.0))
+
+    def load_samples(path: str) -> None:
+        roots = [str(r) for r in eng.library.roots]
+        if path not in roots:
+            eng.library = SampleLibrary([*roots, path])
+
+    return Backend(
+        name="core", sample_rate=sample_rate, arena=eng.arena, layout=eng.layout,
+        render=_render_marker, frame_slot=gl + L.G_FRAME, voices_slot=st + L.ST_ACTIVE,
+        late_slot=st + L.ST_LATE, levels_slot=st + L.ST_FIELDS, levels_n=eng.max_buses,
+        levels_stride=4, push_events=push_events, command=command, load_samples=load_samples,
+        pool=eng.pool, keep=[eng])
+
+
+def _render_marker(*args: Any) -> None:
+    """Placeholder: the core's render is bound in :mod:`.callback_core`."""
+    raise NotImplementedError

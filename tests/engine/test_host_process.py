@@ -1,0 +1,102 @@
+"""Supervision: a killed engine comes back and plays on; a front that exits or dies
+leaves no engine process behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from livestudio.session.live import LiveOptions, LiveSession
+from livestudio.testing.jack import JackServer
+
+pytestmark = pytest.mark.timeout(240)
+
+SONG = 'from livestudio import *\ntempo(bpm=120)\nbeat = s("bd*4, hh*8").gain(0.8)\n'
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            if int(fields[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def _wait(predicate: object, timeout: float) -> float:
+    t0 = time.monotonic()
+    while not predicate():  # type: ignore[operator]
+        assert time.monotonic() - t0 < timeout, "timed out"
+        time.sleep(0.01)
+    return time.monotonic() - t0
+
+
+def test_kill_engine_mid_play_restarts_and_plays_on(jack_server: JackServer, tmp_path: Path) -> None:
+    song = tmp_path / "song.py"
+    song.write_text(SONG)
+    session = LiveSession(song, LiveOptions(output="device", backend="core", watch=False))
+    session.start()
+    try:
+        engine = session.engine
+        _wait(lambda: session.status().engine.levels.get("beat", 0.0) > 0.01, 5)
+        _wait(engine.spare_ready, 60)  # type: ignore[attr-defined]
+        cycle_before = session.status().cycle
+        old_pid = engine.pid  # type: ignore[attr-defined]
+        os.kill(old_pid, signal.SIGKILL)
+        took = _wait(lambda: session.status().engine.engine_restarts == 1, 5)
+        assert took < 2.0, f"restart took {took:.2f} s"
+        assert engine.pid != old_pid  # type: ignore[attr-defined]
+        # it plays on: the clock moves on from where it was, sound comes back
+        sent = session.events_sent
+        _wait(lambda: session.events_sent > sent + 4, 3)
+        frame = session.status().engine.frame
+        _wait(lambda: session.status().engine.frame > frame + 4800, 3)
+        _wait(lambda: session.status().engine.voices > 0, 3)
+        status = session.status()
+        assert status.cycle > cycle_before
+        assert any("died" in e.message for e in status.errors)
+    finally:
+        session.close()
+    assert not _alive(engine.pid)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("how", ["exit", "kill"])
+def test_no_engine_survives_the_front(tmp_path: Path, how: str) -> None:
+    song = tmp_path / "song.py"
+    song.write_text(SONG)
+    cmd = [sys.executable, "-m", "livestudio.cli", "play", str(song), "--headless", "--status-json",
+           "--output", "file", "--backend", "test", "--duration", "2" if how == "exit" else "60"]
+    front = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = front.stdout.readline()  # type: ignore[union-attr]
+        assert json.loads(line)["output"].endswith(".live.wav")
+        _wait(lambda: len(_children(front.pid)) >= 2, 30)   # the engine and its warm spare
+        engines = _children(front.pid)
+        if how == "kill":
+            front.send_signal(signal.SIGKILL)
+        assert front.wait(30) == (0 if how == "exit" else -signal.SIGKILL)
+        _wait(lambda: not any(_alive(p) for p in engines), 8)
+    finally:
+        if front.poll() is None:
+            front.kill()
+            front.wait()
