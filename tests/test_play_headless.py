@@ -59,3 +59,21 @@ def test_headless_on_jack_with_record(jack_server: JackServer, tmp_path: Path) -
     assert max(line["voices"] for line in lines) > 0
     audio, _ = sf.read(rec, always_2d=True)
     assert audio.shape[0] > 48000 and np.abs(audio).max() > 0.05
+
+
+def test_sync_option_reaches_the_engine_and_the_status(tmp_path: Path) -> None:
+    song = tmp_path / "song.py"
+    song.write_text(SONG)
+    lines = _play(song, "--output", "file", "--sync", "link", duration=4.0)
+    assert lines[-1]["sync"] == "link"
+    assert isinstance(lines[-1]["sync_ok"], bool) and lines[-1]["link_peers"] >= 0
+    assert lines[-1]["cycle"] > 0.5  # the music plays while following Link (alone: own tempo)
+
+
+def test_bad_sync_option_is_a_clear_error(tmp_path: Path) -> None:
+    song = tmp_path / "song.py"
+    song.write_text(SONG)
+    done = subprocess.run([sys.executable, "-m", "livestudio.cli", "play", str(song), "--headless",
+                           "--duration", "1", "--sync", "ableton"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode != 0 and "--sync" in done.stderr and "link" in done.stderr

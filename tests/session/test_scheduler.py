@@ -126,3 +126,25 @@ def test_bare_values_become_controls() -> None:
     sched.set_track("a", mini("bd:3 60"), at_cycle=Fraction(0))
     events, _ = sched.advance(Fraction(1), start=Fraction(0))
     assert [e.controls for e in events] == [{"s": "bd", "n": 3}, {"note": 60}]
+
+
+def _loops_from_cycle_two(state: object) -> list:
+    span = getattr(state, "begin", None)
+    if span is not None and span >= 2:
+        while True:  # a user function that hangs only at play time
+            pass
+    return []
+
+
+def test_a_query_that_hangs_at_play_time_is_stopped_and_muted() -> None:
+    sched = Scheduler(TempoMap(sample_rate=48000, cps=Fraction(1, 2)), query_budget_s=0.05,
+                      watchdog=True)
+    sched.set_track("good", s("bd*2"), at_cycle=Fraction(0))
+    sched.set_track("hang", Pattern(_loops_from_cycle_two), at_cycle=Fraction(0))
+    events, errors = sched.advance(Fraction(2), start=Fraction(0))
+    assert errors == [] and {e.track for e in events} == {"good"}
+    events, errors = sched.advance(Fraction(3))
+    assert {e.track for e in events} == {"good"}
+    assert len(errors) == 1 and "hang" in errors[0] and "stopped" in errors[0]
+    events, errors = sched.advance(Fraction(4))  # the thread goes on normally afterwards
+    assert len(events) == 2 and errors == []

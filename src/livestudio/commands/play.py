@@ -77,10 +77,14 @@ def engine_options(func: Any) -> Any:
               help="Scheduler lookahead in ms.")
 @click.option("--midi-clock-out", multiple=True, help="Send MIDI clock to this port (repeatable).")
 @click.option("--midi-in", multiple=True, help="Read MIDI (CC, notes, clock) from this port (repeatable).")
+@click.option("--sync", "sync_spec", default=None, metavar="internal|midi[:PORT]|link",
+              help="Clock source (default: the file's sync(...), else internal).")
+@click.option("--midi-offset", "midi_offset_ms", type=click.FloatRange(-500, 500), default=None,
+              help="Milliseconds added to every MIDI send time (align gear with the speakers).")
 @engine_options
 def play(path: Path, headless: bool, duration: float | None, status_json: bool, record: Path | None,
          lookahead: float, midi_clock_out: tuple[str, ...], midi_in: tuple[str, ...],
-         device: str | None, blocksize: int, latency: str | None, sample_rate: int | None,
+         sync_spec: str | None, midi_offset_ms: float | None, device: str | None, blocksize: int, latency: str | None, sample_rate: int | None,
          output: str, python_callback: bool, backend: str) -> None:
     """Play PATH (a pattern file or a session folder) live; reloads on every save."""
     from livestudio.session.live import LiveOptions, LiveSession, run_headless
@@ -90,6 +94,13 @@ def play(path: Path, headless: bool, duration: float | None, status_json: bool, 
         midi["clock_out"] = list(midi_clock_out)
     if midi_in:
         midi["midi_in"] = list(midi_in)
+    if sync_spec is not None:
+        if not (sync_spec in ("internal", "link", "midi") or sync_spec.startswith("midi:")):
+            raise click.BadParameter(f"{sync_spec!r}: use internal, midi, midi:PORT or link",
+                                     param_hint="--sync")
+        midi["sync"] = sync_spec
+    if midi_offset_ms is not None:
+        midi["offset_ms"] = midi_offset_ms
     options = LiveOptions(
         device=_device(device), blocksize=blocksize, latency=_latency(latency),
         sample_rate=sample_rate, lookahead_s=lookahead / 1000.0,

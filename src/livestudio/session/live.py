@@ -259,7 +259,8 @@ class LiveSession:
         if self.scheduler is None:
             # a query slower than this mutes its track; wall time inflates while other
             # threads hold the GIL, so allow a few lookaheads before calling it runaway
-            self.scheduler = Scheduler(self.tempo, query_budget_s=max(0.1, 2.5 * self.lookahead_s))
+            self.scheduler = Scheduler(self.tempo, query_budget_s=max(0.1, 2.5 * self.lookahead_s),
+                                       watchdog=True)
         else:
             self.scheduler.tempo = self.tempo
             for state in self.scheduler.tracks.values():

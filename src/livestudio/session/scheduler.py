@@ -14,7 +14,9 @@ keep playing.
 
 from __future__ import annotations
 
+import ctypes
 import math
+import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +25,53 @@ from typing import Any
 
 from livestudio.patterns.pattern import Pattern
 from livestudio.session.tempo import TempoMap
+
+
+class QueryTimeout(Exception):
+    """Raised into the scheduler's thread when one track's query runs over its budget."""
+
+
+class QueryWatchdog:
+    """Stops a track query that hangs (``while True`` in a user function at play time).
+
+    The querying thread announces each query with :meth:`begin` and :meth:`end`; a
+    daemon thread raises :class:`QueryTimeout` into it (``PyThreadState_SetAsyncExc``)
+    once a query has run ``limit_s`` of wall time. ``end`` cancels an exception that
+    was raised but not yet delivered, so it can never escape outside the query. Like
+    any async exception it stops pure-Python loops, not one long C call.
+    """
+
+    POLL_S = 0.005
+
+    def __init__(self, limit_s: float) -> None:
+        self.limit_s = limit_s
+        self._lock = threading.Lock()
+        self._token: tuple[int, float] | None = None  # (thread id, deadline)
+        self._thread: threading.Thread | None = None
+
+    def begin(self) -> None:
+        """The calling thread starts a query now."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="livestudio-query-watchdog",
+                                            daemon=True)
+            self._thread.start()
+        with self._lock:
+            self._token = (threading.get_ident(), time.monotonic() + self.limit_s)
+
+    def end(self) -> None:
+        """The calling thread's query is over; drop any undelivered QueryTimeout."""
+        with self._lock:
+            self._token = None
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(self.POLL_S)
+            with self._lock:
+                token = self._token
+                if token is not None and time.monotonic() > token[1]:
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(token[0]),
+                                                               ctypes.py_object(QueryTimeout))
 
 
 @dataclass(slots=True)
@@ -113,9 +162,11 @@ class TrackState:
 class Scheduler:
     """Queries every active track ahead of the engine and returns timed onsets."""
 
-    def __init__(self, tempo: TempoMap, *, query_budget_s: float = 0.05) -> None:
+    def __init__(self, tempo: TempoMap, *, query_budget_s: float = 0.05,
+                 watchdog: bool = False) -> None:
         self.tempo = tempo
         self.query_budget_s = query_budget_s
+        self.watchdog = QueryWatchdog(query_budget_s) if watchdog else None
         self.tracks: dict[str, TrackState] = {}
         self.muted: set[str] = set()
         self.soloed: set[str] = set()
@@ -165,18 +216,29 @@ class Scheduler:
             state.cursor = until
             if state.error is not None:
                 continue
-            t0 = time.perf_counter()
+            t0 = time.thread_time()
             try:
-                haps = list(self._query_track(state, begin, until))
+                if self.watchdog is not None:
+                    self.watchdog.begin()
+                try:
+                    haps = list(self._query_track(state, begin, until))
+                finally:
+                    if self.watchdog is not None:
+                        self.watchdog.end()
+            except QueryTimeout:
+                state.error = (f"track {state.name!r}: query ran over its "
+                               f"{self.query_budget_s * 1000:.0f} ms budget and was stopped; muted")
+                new_errors.append(state.error)
+                continue
             except Exception as exc:  # a user pattern may raise anything: report and mute
                 state.error = f"track {state.name!r}: {type(exc).__name__}: {exc}"
                 new_errors.append(state.error)
                 continue
             finally:
-                state.last_query_s = time.perf_counter() - t0
+                state.last_query_s = time.thread_time() - t0
             if state.last_query_s > self.query_budget_s:
-                state.error = (f"track {state.name!r}: query took {state.last_query_s * 1000:.0f} ms, "
-                               f"over its {self.query_budget_s * 1000:.0f} ms budget; muted")
+                state.error = (f"track {state.name!r}: query took {state.last_query_s * 1000:.0f} ms "
+                               f"of CPU, over its {self.query_budget_s * 1000:.0f} ms budget; muted")
                 new_errors.append(state.error)
                 continue
             if self.audible(state.name):
