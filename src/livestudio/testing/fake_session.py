@@ -13,42 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from livestudio.session.engine_link import EngineStatus
+from livestudio.session.live import ErrorInfo, LiveStatus, TrackInfo
 from livestudio.testing.fake_engine import FakeEngine
 
 
-@dataclass
-class TrackInfo:
-    name: str
-    path: str
-    line: int | None
-    muted: bool = False
-    soloed: bool = False
-    error: str | None = None
-    level: float = 0.0
-    since_cycle: float = 0.0
-
-
-@dataclass
-class ErrorInfo:
-    message: str
-    path: str
-    line: int | None
-    track: str | None = None
-
-
-@dataclass
-class LiveStatus:
-    engine: EngineStatus
-    playing: bool
-    cycle: float
-    cps: float
-    bpm: float
-    tracks: dict[str, TrackInfo]
-    errors: list[ErrorInfo]
-    reloads: int
-    last_reload_ms: float
-    last_reload_ok: bool
-    lookahead_s: float = 0.1
 
 
 @dataclass
@@ -73,10 +41,9 @@ class FakeSession:
         self.playing = True
         self.cycle = cycle
         self.tracks: dict[str, TrackInfo] = {
-            "drums": TrackInfo("drums", str(path), 6),
-            "bass": TrackInfo("bass", str(path), 7),
-            "chords": TrackInfo("chords", str(path), 9),
-            "gear": TrackInfo("gear", str(path), 11),
+            name: TrackInfo(name, str(path), line, muted=False, soloed=False, error=None,
+                            level=0.0, since_cycle=0.0)
+            for name, line in (("drums", 6), ("bass", 7), ("chords", 9), ("gear", 11))
         }
         self.errors: list[ErrorInfo] = []
         self.reloads = 1
@@ -94,7 +61,8 @@ class FakeSession:
                           cps=engine.cps, bpm=engine.cps * 240.0,
                           tracks={k: TrackInfo(**vars(v)) for k, v in self.tracks.items()},
                           errors=list(self.errors), reloads=self.reloads,
-                          last_reload_ms=self.last_reload_ms, last_reload_ok=self.last_reload_ok)
+                          last_reload_ms=self.last_reload_ms, last_reload_ok=self.last_reload_ok,
+                          last_edit_to_schedule_ms=None, swap_cycle=None, lookahead_s=0.1)
 
     def add_listener(self, fn: Callable[[str], None]) -> None:
         self.listeners.append(fn)
