@@ -17,8 +17,6 @@ from livestudio.session.live import ErrorInfo, LiveStatus, TrackInfo
 from livestudio.testing.fake_engine import FakeEngine
 
 
-
-
 @dataclass
 class Event:
     track: str
