@@ -19,4 +19,4 @@ acid = (note("<c2 c2 eb2 g1>*8").s("saw")
 # A second line answering the first, panned right, with a dotted-eighth delay.
 answer = (note("~ c3 ~ [eb3 g3]").s("square").pw(0.25)
           .cutoff(1200).resonance(0.4).decay(0.1).sustain(0).gain(0.2)
-          .delay(0.35).delaytime(0.1875).delayfeedback(0.5).pan(0.75))
+          .delay(0.35).delaytime(0.1875).delaysync(1).delayfeedback(0.5).pan(0.75))

@@ -14,7 +14,7 @@ tempo(bpm=122)
 kick = s("bd*4").gain(1.0)
 clap = s("~ cp ~ cp").gain(0.6).room(0.25).size(0.4)
 hats = s("hh*16?0.2").gain("0.45 0.25 0.55 0.25").pan(sine.slow(4).range(0.3, 0.7)).swing_by(0.04, 4)
-open_hat = s("~ oh ~ oh ~ oh ~ [oh oh]").gain(0.3).cut(1)
+open_hat = s("~ oh ~ oh ~ oh ~ [oh oh]").gain(0.3)
 # A euclidean rimshot: 3 hits spread over 8 steps, rotated by 2.
 rim = s("rim(3,8,2)").gain(0.35).pan(0.35)
 
@@ -28,7 +28,8 @@ pad = (chord("<Am9 F^7 C^7 G6>").voicing().s("supersaw")
        .attack(0.2).release(0.8).cutoff(2200).gain(0.07)
        .room(0.7).size(0.85))
 
-# A lead with a tempo-synced delay (3/16 of a cycle).
+# A lead with a tempo-synced delay: delaysync(1) makes delaytime count in cycles,
+# so 0.1875 (3/16 of a cycle) is a dotted eighth at any tempo.
 lead = (n("<0 2 4 [7 6]> ~ <4 2> [~ 0]").scale("A4:minor").s("square").pw(0.3)
         .cutoff(3000).release(0.15).gain(0.22)
-        .delay(0.4).delaytime(0.1875).delayfeedback(0.45).pan(0.6))
+        .delay(0.4).delaytime(0.1875).delaysync(1).delayfeedback(0.45).pan(0.6))

@@ -30,4 +30,4 @@ bass = (note("<d2 d2 g1 a1>").struct("~ x ~ x ~ x ~ x")
 # A filtered top line that slowly opens up.
 topline = (n("0 ~ 2 4 ~ 2 ~ 7").scale("D4:dorian").s("tri")
            .cutoff(saw.range(800, 4000).slow(16)).gain(0.3)
-           .delay(0.3).delaytime(0.375).delayfeedback(0.35))
+           .delay(0.3).delaytime(0.375).delaysync(1).delayfeedback(0.35))

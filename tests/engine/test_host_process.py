@@ -100,3 +100,21 @@ def test_no_engine_survives_the_front(tmp_path: Path, how: str) -> None:
         if front.poll() is None:
             front.kill()
             front.wait()
+
+
+def test_sync_switch_mid_set_reaches_the_engine_and_survives_a_restart(tmp_path: Path) -> None:
+    song = tmp_path / "song.py"
+    song.write_text(SONG)
+    session = LiveSession(song, LiveOptions(output="file", backend="core", watch=False))
+    session.start()
+    try:
+        engine = session.engine
+        _wait(lambda: session.status().engine.sync == "internal" and session.status().cycle > 0.1, 60)
+        engine.set_sync("link")  # type: ignore[attr-defined]
+        _wait(lambda: session.status().engine.sync == "link", 20)
+        cycle = session.status().cycle
+        _wait(lambda: session.status().cycle > cycle + 0.2, 20)  # still playing
+        engine.set_sync("midi:no-such-port-xyz")  # type: ignore[attr-defined]
+        _wait(lambda: any("no-such-port-xyz" in e for e in session.status().engine_errors), 20)
+    finally:
+        session.close()

@@ -136,3 +136,15 @@ def test_status_json_has_the_issue_keys(session: LiveSession) -> None:
 def test_lookahead_bounds(tmp_path: Path) -> None:
     with pytest.raises(SessionError):
         LiveSession(tmp_path, LiveOptions(engine=FakeEngine(), lookahead_s=0.01))
+
+
+def test_changing_sync_in_the_file_switches_the_clock_source(session: LiveSession) -> None:
+    calls = session.engine.calls  # type: ignore[attr-defined]
+    session.path.write_text(session.path.read_text() + 'sync("link")\n')
+    session.reload()
+    _wait(lambda: ("set_sync", "link") in calls)
+    session.reload()  # unchanged: no second switch
+    session.path.write_text(session.path.read_text().replace('sync("link")', 'sync("internal")'))
+    session.reload()
+    _wait(lambda: ("set_sync", "internal") in calls)
+    assert [c for c in calls if c[0] == "set_sync"] == [("set_sync", "link"), ("set_sync", "internal")]

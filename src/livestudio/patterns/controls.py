@@ -44,7 +44,7 @@ CONTROLS: tuple[str, ...] = (
     "s", "n", "note", "freq", "gain", "velocity", "amp", "pan", "cutoff", "resonance",
     "hcutoff", "hresonance", "bandf", "bandq", "attack", "decay", "sustain", "release",
     "legato", "speed", "begin", "end", "loop", "room", "size", "delay", "delaytime",
-    "delayfeedback", "shape", "crush", "coarse", "orbit", "channel", "midichan", "midiport",
+    "delayfeedback", "delaysync", "shape", "crush", "coarse", "orbit", "channel", "midichan", "midiport",
     "target", "vowel", "unit", "cut", "detune", "voices", "pw", "fmi", "fmh", "chord",
     "ccn", "ccv", "postgain", "distort", "dry", "lpenv", "hpenv", "bpenv", "clip", "duration",
     "octave", "dict", "mode", "anchor", "offset", "bank", "accelerate", "hold", "djf",

@@ -185,6 +185,7 @@ class LiveSession:
         self.min_margin_s = float("inf")     # least lead time an event was sent with
         self._track_errors: dict[str, str] = {}
         self._ops: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._sync_spec: str | None = None
 
     # --- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
@@ -411,6 +412,12 @@ class LiveSession:
         if cps is not None and cps != self.tempo.cps_at(at) and not first:
             self.tempo.set_cps(cps, at_cycle=at)
             self.engine.set_tempo(float(cps), at_cycle=at)
+        if settings.sync and not first and settings.sync != self._sync_spec:
+            set_sync = getattr(self.engine, "set_sync", None)
+            if callable(set_sync):
+                set_sync(settings.sync)
+        if settings.sync:
+            self._sync_spec = settings.sync
         for path in settings.sample_paths:
             load = getattr(self.engine, "load_samples", None)
             if callable(load):

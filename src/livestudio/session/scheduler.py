@@ -98,6 +98,14 @@ class ScheduledEvent:
         return self.duration_s * factor
 
 
+MIDI_KEYS = ("midiport", "midi_port")
+
+
+def is_midi_controls(controls: Mapping[str, Any]) -> bool:
+    """Whether an event goes to MIDI gear (``.midi(...)``: a port, or ``target="midi"``)."""
+    return any(k in controls for k in MIDI_KEYS) or controls.get("target") == "midi"
+
+
 def value_to_controls(value: Any) -> dict[str, Any]:
     """A hap value as a control dict: dicts as they are, a string is ``s``, a number ``note``.
 

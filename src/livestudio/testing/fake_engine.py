@@ -67,6 +67,11 @@ class FakeEngine:
         """Record a panic."""
         self._call("panic")
 
+    def set_sync(self, spec: str) -> None:
+        """Record a clock-source switch and show it in the status."""
+        self._call("set_sync", spec)
+        self.set_status(sync=spec)
+
     def record(self, path: str | None) -> None:
         """Record (sic) the recording state."""
         self._call("record", path)

@@ -28,13 +28,7 @@ from livestudio.engine.host.shared import SharedArray
 from livestudio.errors import EngineError
 from livestudio.session.engine_link import EngineStatus
 from livestudio.session.scheduler import ScheduledEvent, engine_controls
-
-MIDI_KEYS = ("midiport", "midi_port")
-
-
-def is_midi(controls: dict[str, Any]) -> bool:
-    """Whether an event goes to the MIDI hub (``midiport`` or ``target="midi"``)."""
-    return any(k in controls for k in MIDI_KEYS) or controls.get("target") == "midi"
+from livestudio.session.scheduler import is_midi_controls as is_midi
 
 HUNG_AFTER_S = 5.0
 MAX_ERRORS = 50
@@ -397,6 +391,11 @@ class EngineProcess:
     def panic(self) -> None:
         """All voices off, all MIDI notes off."""
         self._send(("panic",))
+
+    def set_sync(self, spec: str) -> None:
+        """Follow another clock source mid-set (the beat does not jump); kept over restarts."""
+        self.midi = {**(self.midi or {}), "sync": spec}
+        self._send(("sync", spec))
 
     def record(self, path: str | None) -> None:
         """Start recording the master to ``path`` (None stops)."""

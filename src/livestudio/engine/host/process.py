@@ -13,7 +13,7 @@ MIDI note first. Messages (front -> engine), all plain tuples:
 - ``("midi", [MidiEvent, ...])``
 - ``("tempo", cps, at_frame, at_cycle)`` / ``("anchor", frame, cycle, cps)``
 - ``("playing", bool)``, ``("mute", track_id, bool)``, ``("remove", track_id)``,
-  ``("panic",)``, ``("record", path_or_None)``, ``("samples", path)``, ``("quit",)``
+  ``("panic",)``, ``("sync", "internal|midi[:PORT]|link")``, ``("record", path_or_None)``, ``("samples", path)``, ``("quit",)``
 
 Engine -> front: ``("hello", info_dict)``, ``("error", text)``, ``("fatal", text)``,
 ``("sync", sync_dict)``, ``("recording", path_or_None)``.
@@ -192,6 +192,14 @@ class _Engine:
                 self.hub.remove_track(msg[2])
         elif kind == "panic":
             self._panic()
+        elif kind == "sync":
+            if self.hub is None:
+                self.error(f"sync {msg[1]!r}: MIDI and Link are not available in the engine")
+            else:
+                try:
+                    self.hub.set_sync(str(msg[1]))
+                except LivestudioError as exc:  # the old source stays; say why
+                    self.error(f"sync {msg[1]!r}: {exc}")
         elif kind == "record":
             self._record(msg[1])
         elif kind == "samples":
