@@ -116,5 +116,8 @@ def test_sync_switch_mid_set_reaches_the_engine_and_survives_a_restart(tmp_path:
         _wait(lambda: session.status().cycle > cycle + 0.2, 20)  # still playing
         engine.set_sync("midi:no-such-port-xyz")  # type: ignore[attr-defined]
         _wait(lambda: any("no-such-port-xyz" in e for e in session.status().engine_errors), 20)
+        assert session.status().engine.sync == "link"  # the old source stays
+        engine.set_sync("internal")  # type: ignore[attr-defined]  (leave the Link session)
+        _wait(lambda: session.status().engine.sync == "internal", 20)
     finally:
         session.close()

@@ -266,6 +266,8 @@ class Engine:
             raise EngineError("buses must be a float32 array of shape (n, frames, 2)")
         pos = 0
         limit = max(1, int(self.layout[L.LY_PEND_CAP]) // 2)
+        if buses is not None and buses.shape[0] > self.max_buses:
+            buses[self.max_buses:] = 0.0  # no such bus: silent
         while pos < total:
             start = self.frame
             n = min(RENDER_PIECE, total - pos)
@@ -275,10 +277,9 @@ class Engine:
             if buses is None:
                 render_block(self.arena, self.layout, self.pool, out[pos:pos + n], np.int64(n))
             else:
-                stems = np.zeros((buses.shape[0], n, 2), dtype=np.float32)
+                # the kernel writes every bus's rows (zeros for idle buses) in place
                 render_block_stems(self.arena, self.layout, self.pool, out[pos:pos + n],
-                                   stems, np.int64(n))
-                buses[:, pos:pos + n] = stems
+                                   buses[:, pos:pos + n], np.int64(n))
             pos += n
 
     # ------------------------------------------------------------------ status
@@ -323,6 +324,9 @@ def warm_kernels() -> float:
     eng.render(64)
     eng.kill()
     eng.render(64)
+    # the offline stems entry point, as render_tracks calls it (a strided view)
+    stems = np.zeros((2, 128, 2), dtype=np.float32)
+    eng.render_into(np.zeros((64, 2), dtype=np.float32), buses=stems[:, :64])
     return time.perf_counter() - t0
 
 

@@ -62,7 +62,7 @@ LY_ARENA_SIZE = 37   # arena length (float64)
 LY_SORT = 38         # scratch for due-event ordering [PEND_CAP]
 LY_USED = 39         # scratch list of buses in use [NB]
 LY_TAB_ZERO = 40     # pool offset of an all-zero table (voices fed by pass 1)
-LY_SCRATCH = 41      # unused (kept for layout stability)
+LY_SCRATCH = 41      # kernel scratch [4][CH] (the reverb's comb outputs)
 LY_HOT = 42          # pool offset of the float32 pass-2 state [H_FIELDS][MV], then gains
 LY_HGAINS = 43       # pool offset of float32 voice gains [NB][6][MV]
 LY_SIZE = 48
@@ -343,7 +343,11 @@ def build_layout(sizes: Sizes) -> np.ndarray:
     ly[LY_POOL_SIZE] = sizes.pool_floats
 
     dlen = int(round(sizes.max_delay_s * sizes.sample_rate)) + 4
-    revlen = int(reverb_lengths(sizes.sample_rate).sum())
+    taps = reverb_lengths(sizes.sample_rate)
+    if ch > taps.min():
+        # the reverb runs one filter at a time over a chunk (kernels/effects.py)
+        raise ValueError(f"chunk {ch} is longer than the shortest reverb filter {taps.min()}")
+    revlen = int(taps.sum())
     la = sizes.lookahead
     regions: list[tuple[int, int]] = [
         (LY_GLOBALS, G_FIELDS),
@@ -351,7 +355,7 @@ def build_layout(sizes: Sizes) -> np.ndarray:
         (LY_SRC, ch * mv),
         (LY_ENV, ch * mv),
         (LY_ROWBUF, mv),
-        (LY_SCRATCH, 2 * mv),
+        (LY_SCRATCH, max(2 * mv, 4 * ch)),
         (LY_GAINS, nb * 6 * mv),
         (LY_BUSBUF, nb * 6 * ch),
         (LY_BUSST, nb * BUS_FIELDS),

@@ -24,7 +24,7 @@ import numpy as np
 from livestudio.engine.core import Engine
 from livestudio.errors import LivestudioError, SessionError
 from livestudio.patterns.pattern import Pattern
-from livestudio.session.scheduler import ScheduledEvent, Scheduler, engine_controls
+from livestudio.session.scheduler import ScheduledEvent, Scheduler, engine_controls, is_midi_controls
 from livestudio.session.tempo import TempoMap
 
 Progress = Callable[[float], None]
@@ -51,7 +51,7 @@ class RenderResult:
 
 def is_midi_event(event: ScheduledEvent) -> bool:
     """Whether an event goes to MIDI gear rather than to the synth engine."""
-    return "midiport" in event.controls
+    return is_midi_controls(event.controls)
 
 
 def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fraction,
@@ -77,7 +77,8 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
     body = tempo.frame_at(cycles)
     total = body + int(round(tail_s * sample_rate))
     master = np.zeros((total + latency, 2), dtype=np.float32)
-    buses = np.zeros((max_buses, total + latency, 2), dtype=np.float32)
+    # only the tracks' buses are captured (bus i belongs to track i; the others are silent)
+    buses = np.zeros((len(names), total + latency, 2), dtype=np.float32)
     result = RenderResult(master=master, premaster=master, stems={}, sample_rate=sample_rate,
                           cps=tempo.cps, cycles=cycles)
     reported: set[str] = set()
@@ -109,5 +110,8 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
             progress(min(1.0, rendered / (total + latency)))
     result.master = np.ascontiguousarray(master[latency:latency + total])
     result.stems = {name: np.ascontiguousarray(buses[bus_of[name], :total]) for name in names}
-    result.premaster = np.sum(buses[:, :total], axis=0, dtype=np.float32)
+    premaster = np.sum(buses[:, :total], axis=0, dtype=np.float32)
+    if len(names) < max_buses:
+        premaster += np.float32(0.0)  # as if summing the silent buses too (-0.0 -> 0.0)
+    result.premaster = premaster
     return result

@@ -95,9 +95,11 @@ def test_clock_out_over_jack(jack_midi: JackServer, tmp_path: Any) -> None:
         assert msgs[0] in ((0xFA,), (0xF2, msgs[0][1] if len(msgs[0]) > 1 else 0, msgs[0][2] if len(msgs[0]) > 2 else 0))
         assert msgs[-1] == (0xFC,)
         ticks = [t for t, m in gear.got if m == (0xF8,)]
-        # 48 per second at 120 BPM, from the first 16th boundary after the start
-        assert ticks[0] - t_on < 0.125 + 0.01
-        assert abs(len(ticks) - (t_off - ticks[0]) * 48) <= 3
+        # 48 per second at 120 BPM, from the first 16th boundary after the start; receive
+        # times carry JACK's period and the scheduler of a busy machine (timing figures are
+        # the clock benchmark's job), so the bounds here only catch wrong behaviour
+        assert ticks[0] - t_on < 0.125 + 0.05
+        assert abs(len(ticks) - (t_off - ticks[0]) * 48) <= 6
         intervals = [b - a for a, b in zip(ticks, ticks[1:])]
         assert abs(sum(intervals) / len(intervals) - 0.5 / 24) < 0.001
     finally:

@@ -112,25 +112,38 @@ def drum_hat(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: float,
     hic1 = a[aux + 9 * mv]
     hic2 = a[aux + 10 * mv]
     s = int(a[rng])
+    q0 = a[aux]
+    q1 = a[aux + mv]
+    q2 = a[aux + 2 * mv]
+    q3 = a[aux + 3 * mv]
+    q4 = a[aux + 4 * mv]
+    q5 = a[aux + 5 * mv]
+    d0 = 205.3 * rate / sr
+    d1 = 304.4 * rate / sr
+    d2 = 369.6 * rate / sr
+    d3 = 522.7 * rate / sr
+    d4 = 540.0 * rate / sr
+    d5 = 800.0 * rate / sr
     for t in range(t0, t1):
         metal = 0.0
-        for j in range(6):
-            ph = a[aux + j * mv]
-            metal += 1.0 if ph < 0.5 else -1.0
-            if j == 0:
-                inc = 205.3
-            elif j == 1:
-                inc = 304.4
-            elif j == 2:
-                inc = 369.6
-            elif j == 3:
-                inc = 522.7
-            elif j == 4:
-                inc = 540.0
-            else:
-                inc = 800.0
-            ph += inc * rate / sr
-            a[aux + j * mv] = ph - math.floor(ph)
+        metal += 1.0 if q0 < 0.5 else -1.0
+        metal += 1.0 if q1 < 0.5 else -1.0
+        metal += 1.0 if q2 < 0.5 else -1.0
+        metal += 1.0 if q3 < 0.5 else -1.0
+        metal += 1.0 if q4 < 0.5 else -1.0
+        metal += 1.0 if q5 < 0.5 else -1.0
+        q0 += d0
+        q0 = q0 - math.floor(q0)
+        q1 += d1
+        q1 = q1 - math.floor(q1)
+        q2 += d2
+        q2 = q2 - math.floor(q2)
+        q3 += d3
+        q3 = q3 - math.floor(q3)
+        q4 += d4
+        q4 = q4 - math.floor(q4)
+        q5 += d5
+        q5 = q5 - math.floor(q5)
         s = lcg_next(s)
         x = metal * (1.0 / 6.0) + 0.15 * (s * NOISE_SCALE - 1.0)
         v1, v2, bic1, bic2 = svf_tick(x, bic1, bic2, b1, b2, b3)
@@ -138,6 +151,12 @@ def drum_hat(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: float,
         u1, u2, hic1, hic2 = svf_tick(band, hic1, hic2, h1, h2, h3)
         a[off + t * stride] = 2.2 * env * (band - hk * u1 - u2)
         env *= ke
+    a[aux] = q0
+    a[aux + mv] = q1
+    a[aux + 2 * mv] = q2
+    a[aux + 3 * mv] = q3
+    a[aux + 4 * mv] = q4
+    a[aux + 5 * mv] = q5
     a[aux + 6 * mv] = env
     a[aux + 7 * mv] = bic1
     a[aux + 8 * mv] = bic2
@@ -158,11 +177,13 @@ def drum_clap(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: float
     tail_start = 3.0 * spacing
     for t in range(t0, t1):
         n = float(age0 + (t - t0))
+        # the latest burst that has started is the loudest (exp falls with n - start)
         env = 0.0
-        for burst in range(4):
+        for burst in range(3, -1, -1):
             start = burst * spacing
             if n >= start:
                 env = max(env, math.exp(-(n - start) / (0.0045 * sr)))
+                break
         if n >= tail_start:
             env = max(env, 0.7 * math.exp(-(n - tail_start) / (0.11 * sr)))
         s = lcg_next(s)

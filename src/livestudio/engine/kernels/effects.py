@@ -67,8 +67,75 @@ def bus_delay(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: int
 
 
 @kernel
+def comb4(a: np.ndarray, ly: np.ndarray, bs: int, taps: int, i: int, start: int, xin: int,
+          act: int, yo: int, t0: int, t1: int, feedback: float) -> None:
+    """Reverb combs ``i .. i + 3`` (buffers from ``start``) over rows ``t0 .. t1``;
+    their outputs add to ``a[yo + t]`` in comb order."""
+    ch = ly[L.LY_CH]
+    sc = ly[L.LY_SCRATCH]
+    n0 = int(a[taps + i])
+    n1 = int(a[taps + i + 1])
+    n2 = int(a[taps + i + 2])
+    n3 = int(a[taps + i + 3])
+    s0 = start
+    s1 = s0 + n0
+    s2 = s1 + n1
+    s3 = s2 + n2
+    p0 = int(a[bs + L.B_RPOS + i])
+    p1 = int(a[bs + L.B_RPOS + i + 1])
+    p2 = int(a[bs + L.B_RPOS + i + 2])
+    p3 = int(a[bs + L.B_RPOS + i + 3])
+    f0 = a[bs + L.B_RFILT + i]
+    f1 = a[bs + L.B_RFILT + i + 1]
+    f2 = a[bs + L.B_RFILT + i + 2]
+    f3 = a[bs + L.B_RFILT + i + 3]
+    for t in range(t0, t1):
+        x = a[xin + t]
+        y0 = a[s0 + p0]
+        y1 = a[s1 + p1]
+        y2 = a[s2 + p2]
+        y3 = a[s3 + p3]
+        f0 = tail_flush(y0 * (1.0 - REV_DAMP) + f0 * REV_DAMP)
+        f1 = tail_flush(y1 * (1.0 - REV_DAMP) + f1 * REV_DAMP)
+        f2 = tail_flush(y2 * (1.0 - REV_DAMP) + f2 * REV_DAMP)
+        f3 = tail_flush(y3 * (1.0 - REV_DAMP) + f3 * REV_DAMP)
+        a[s0 + p0] = tail_flush(x + f0 * feedback)
+        a[s1 + p1] = tail_flush(x + f1 * feedback)
+        a[s2 + p2] = tail_flush(x + f2 * feedback)
+        a[s3 + p3] = tail_flush(x + f3 * feedback)
+        a[act + t] += abs(y0) + abs(y1) + abs(y2) + abs(y3)
+        a[sc + t] = y0
+        a[sc + ch + t] = y1
+        a[sc + 2 * ch + t] = y2
+        a[sc + 3 * ch + t] = y3
+        p0 = p0 + 1 if p0 + 1 < n0 else 0
+        p1 = p1 + 1 if p1 + 1 < n1 else 0
+        p2 = p2 + 1 if p2 + 1 < n2 else 0
+        p3 = p3 + 1 if p3 + 1 < n3 else 0
+    a[bs + L.B_RPOS + i] = p0
+    a[bs + L.B_RPOS + i + 1] = p1
+    a[bs + L.B_RPOS + i + 2] = p2
+    a[bs + L.B_RPOS + i + 3] = p3
+    a[bs + L.B_RFILT + i] = f0
+    a[bs + L.B_RFILT + i + 1] = f1
+    a[bs + L.B_RFILT + i + 2] = f2
+    a[bs + L.B_RFILT + i + 3] = f3
+    # one loop per comb: the sum keeps comb order (fast math cannot reassociate it)
+    for k in range(4):
+        for t in range(t0, t1):
+            a[yo + t] += a[sc + k * ch + t]
+
+
+@kernel
 def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: int) -> None:
-    """Freeverb: 8 damped combs and 4 allpasses per channel (right spread by 23)."""
+    """Freeverb: 8 damped combs and 4 allpasses per channel (right spread by 23).
+
+    Runs one filter at a time over the whole range (each filter is longer than a
+    chunk, so no filter reads what it wrote in the same range): the same operations
+    in the same order per sample as a sample-by-sample loop, without reloading every
+    filter's position and state per sample. Scratch rows: row 5 holds the input, rows
+    4/2 the left/right outputs, row 3 the activity (the delay has used rows 2/3).
+    """
     ch = ly[L.LY_CH]
     revlen = int(ly[L.LY_REVLEN])
     rv = ly[L.LY_REVERB] + b * revlen
@@ -78,50 +145,54 @@ def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: in
     idle = a[bs + L.B_RIDLE]
     nc = L.REV_COMBS
     na = L.REV_ALLPASS
+    xin = base + 5 * ch
+    yl = base + 4 * ch
+    yr = base + 2 * ch
+    act = base + 3 * ch
     for t in range(t0, t1):
         x = (a[base + 4 * ch + t] + a[base + 5 * ch + t]) * REV_FIXED_GAIN
-        activity = abs(x)
-        start = rv
-        out_l = 0.0
-        out_r = 0.0
-        for i in range(2 * nc):
-            n = int(a[taps + i])
-            pos = int(a[bs + L.B_RPOS + i])
-            y = a[start + pos]
-            filt = y * (1.0 - REV_DAMP) + a[bs + L.B_RFILT + i] * REV_DAMP
-            filt = tail_flush(filt)
-            a[bs + L.B_RFILT + i] = filt
-            a[start + pos] = tail_flush(x + filt * feedback)
-            activity += abs(y)
-            pos += 1
-            if pos >= n:
-                pos = 0
-            a[bs + L.B_RPOS + i] = pos
-            start += n
-            if i < nc:
-                out_l += y
-            else:
-                out_r += y
-        for i in range(2 * na):
-            j = 2 * nc + i
-            n = int(a[taps + j])
-            pos = int(a[bs + L.B_RPOS + j])
-            buf = a[start + pos]
-            activity += abs(buf)
-            if i < na:
-                a[start + pos] = tail_flush(out_l + buf * 0.5)
-                out_l = buf - out_l
-            else:
-                a[start + pos] = tail_flush(out_r + buf * 0.5)
-                out_r = buf - out_r
-            pos += 1
-            if pos >= n:
-                pos = 0
-            a[bs + L.B_RPOS + j] = pos
-            start += n
-        a[base + t] += REV_WET * out_l
-        a[base + ch + t] += REV_WET * out_r
-        if activity == 0.0:
+        a[xin + t] = x
+        a[act + t] = abs(x)
+        a[yl + t] = 0.0
+        a[yr + t] = 0.0
+    start = rv
+    for i in range(0, 2 * nc, 4):
+        # four combs at a time: four independent feedback chains per sample
+        yo = yl if i < nc else yr
+        comb4(a, ly, bs, taps, i, start, xin, act, yo, t0, t1, feedback)
+        for k in range(4):
+            start += int(a[taps + i + k])
+    # allpasses: left stage i and right stage i together (two independent chains)
+    rstart = start
+    for i in range(na):
+        rstart += int(a[taps + 2 * nc + i])
+    for i in range(na):
+        jl = 2 * nc + i
+        jr = jl + na
+        nl = int(a[taps + jl])
+        nr = int(a[taps + jr])
+        pl = int(a[bs + L.B_RPOS + jl])
+        pr = int(a[bs + L.B_RPOS + jr])
+        for t in range(t0, t1):
+            bl = a[start + pl]
+            br = a[rstart + pr]
+            ol = a[yl + t]
+            orr = a[yr + t]
+            a[act + t] += abs(bl) + abs(br)
+            a[start + pl] = tail_flush(ol + bl * 0.5)
+            a[rstart + pr] = tail_flush(orr + br * 0.5)
+            a[yl + t] = bl - ol
+            a[yr + t] = br - orr
+            pl = pl + 1 if pl + 1 < nl else 0
+            pr = pr + 1 if pr + 1 < nr else 0
+        a[bs + L.B_RPOS + jl] = pl
+        a[bs + L.B_RPOS + jr] = pr
+        start += nl
+        rstart += nr
+    for t in range(t0, t1):
+        a[base + t] += REV_WET * a[yl + t]
+        a[base + ch + t] += REV_WET * a[yr + t]
+        if a[act + t] == 0.0:
             idle += 1.0
         else:
             idle = 0.0
@@ -134,7 +205,8 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
     """Effects, mute and levels of every bus; sums bus outputs into the master rows.
 
     With ``want_stems`` each bus's output also goes to ``stems[bus, stem_pos + ...]``
-    (float32 buses x frames x 2, zeroed by the caller; extra buses are ignored).
+    (float32 buses x frames x 2, any strides; idle buses get zeros; extra buses are
+    left alone).
     """
     nb = ly[L.LY_NB]
     ch = ly[L.LY_CH]
@@ -152,7 +224,12 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
         delay_on = a[bs + L.B_NDELAY] > 0.0 or a[bs + L.B_DIDLE] < dlen
         reverb_on = a[bs + L.B_NROOM] > 0.0 or a[bs + L.B_RIDLE] < revlen
         if a[bs + L.B_TOUCHED] == 0.0 and not delay_on and not reverb_on:
-            continue  # nothing in, no tails: its rows are zero already
+            # nothing in, no tails: its rows are zero already (and so is its stem)
+            if want_stems and b < stems.shape[0]:
+                for t in range(t0, t1):
+                    stems[b, stem_pos + (t - t0), 0] = np.float32(0.0)
+                    stems[b, stem_pos + (t - t0), 1] = np.float32(0.0)
+            continue
         for k in range(6):
             for t in range(t0, t1):
                 x = a[base + k * ch + t]

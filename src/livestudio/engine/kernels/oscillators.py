@@ -73,10 +73,14 @@ def osc_pulse(p: np.ndarray, tab: int, nt: int, ph0: float, inc: float, pw: floa
 
 @kernel
 def osc_supersaw(a: np.ndarray, p: np.ndarray, nt: int, aux: int, mv: int, count: int,
-                 off: int, stride: int, t0: int, t1: int, age0: int) -> None:
-    """Sum of ``count`` detuned saws; phase, increment and table of saw j in aux slots."""
+                 off: int, stride: int, t0: int, t1: int, age0: int, scr: int) -> None:
+    """Sum of ``count`` detuned saws; phase, increment and table of saw j in aux slots.
+
+    Sums saw by saw in the contiguous scratch row ``a[scr + t]`` (vectorizes over t),
+    then copies to the strided destination; per sample the same sum in the same order.
+    """
     for t in range(t0, t1):
-        a[off + t * stride] = 0.0
+        a[scr + t] = 0.0
     scale = 1.0 / math.sqrt(count)
     fn = float(nt)
     for j in range(count):
@@ -90,7 +94,9 @@ def osc_supersaw(a: np.ndarray, p: np.ndarray, nt: int, aux: int, mv: int, count
             i = min(int(x), nt - 1)
             fr = x - i
             y0 = p[tab + i]
-            a[off + t * stride] += scale * (y0 + fr * (p[tab + i + 1] - y0))
+            a[scr + t] += scale * (y0 + fr * (p[tab + i + 1] - y0))
+    for t in range(t0, t1):
+        a[off + t * stride] = a[scr + t]
 
 
 @kernel

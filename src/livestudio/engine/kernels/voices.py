@@ -401,7 +401,8 @@ def voice_source(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, off: int,
     elif inst == P.I_SQUARE:
         osc_pulse(p, tab, nt, ph0, inc, a[vb + L.V_PW * mv + v], a, off, stride, t0, t1, age0)
     elif inst == P.I_SUPERSAW:
-        osc_supersaw(a, p, nt, aux, mv, int(a[vb + L.V_N * mv + v]), off, stride, t0, t1, age0)
+        osc_supersaw(a, p, nt, aux, mv, int(a[vb + L.V_N * mv + v]), off, stride, t0, t1, age0,
+                     ly[L.LY_SCRATCH])
     elif inst == P.I_FM:
         osc_fm(p, tab, nt, ph0, inc, a[vb + L.V_FMH * mv + v], a[vb + L.V_FMI * mv + v],
                a[vb + L.V_FMA * mv + v], a[vb + L.V_FMD * mv + v], a[vb + L.V_FMS * mv + v],
@@ -545,12 +546,13 @@ def voices_pass2(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int,
             b = int(a[used + j])
             bs = busst + b * L.BUS_FIELDS
             a[bs + L.B_TOUCHED] = 1.0
-            outputs = 2
-            if a[bs + L.B_NROOM] > 0.0:
-                outputs = 6
-            elif a[bs + L.B_NDELAY] > 0.0:
-                outputs = 4
+            # dry L/R always; delay L/R and reverb L/R only when some voice sends there
+            # (a row whose gains are all zero would only add exact zeros)
+            kd = 4 if a[bs + L.B_NDELAY] > 0.0 else 2
+            outputs = 6 if a[bs + L.B_NROOM] > 0.0 else kd
             for kk in range(outputs):
+                if kk >= kd and kk < 4:
+                    continue
                 g = p[hg + (b * 6 + kk) * mv: hg + (b * 6 + kk) * mv + hi]
                 acc = zero
                 for v in range(hi):
