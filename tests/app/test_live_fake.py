@@ -5,10 +5,7 @@ Saves go through watchfiles exactly as on stage; only the audio is fake.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ from livestudio.app.studio import StudioApp  # noqa: E402
 from livestudio.app.track_list import TrackList  # noqa: E402
 from livestudio.app.track_row import TrackRow  # noqa: E402
 from livestudio.testing.fake_engine import FakeEngine  # noqa: E402
+from livestudio.testing.pilot import run_async, until  # noqa: E402
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -28,23 +26,6 @@ V1 = 'from livestudio import *\ntempo(bpm=240)\ndrums = s("bd*4")\n'
 V2 = 'from livestudio import *\ntempo(bpm=240)\ndrums = s("bd*4")\nhats = s("hh*8")\n'
 BROKEN = 'from livestudio import *\ntempo(bpm=240)\ndrums = s("bd*4"\nhats = s("hh*8")\n'
 LOOP = 'from livestudio import *\ntempo(bpm=240)\ndrums = s("bd*4")\nwhile True:\n    pass\n'
-
-
-def run_async(fn):  # type: ignore[no-untyped-def]
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-        return asyncio.run(fn(*args, **kwargs))
-    return wrapper
-
-
-async def until(pilot, predicate: Callable[[], bool], timeout: float = 5.0) -> float:  # type: ignore[no-untyped-def]
-    """Pause the pilot until ``predicate()``; return the seconds it took."""
-    t0 = time.monotonic()
-    while not predicate():
-        if time.monotonic() - t0 > timeout:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
-    return time.monotonic() - t0
 
 
 @run_async

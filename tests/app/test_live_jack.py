@@ -7,11 +7,8 @@ endless loop and see the UI answer keys while the music goes on.
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import shutil
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +16,7 @@ import pytest
 live = pytest.importorskip("livestudio.session.live")
 
 from livestudio.app.error_panel import ErrorPanel  # noqa: E402
+from livestudio.testing.pilot import run_async, until  # noqa: E402
 from livestudio.app.studio import StudioApp  # noqa: E402
 from livestudio.app.track_list import TrackList  # noqa: E402
 
@@ -29,22 +27,6 @@ V1 = 'from livestudio import *\ntempo(bpm=240)\ndrums = s("bd*4")\n'
 V2 = V1 + 'hats = s("hh*8").gain(0.8)\n'
 BROKEN = V2 + 'bass = note("c2 eb2".s("saw")\n'
 LOOP = V2 + 'while True:\n    pass\n'
-
-
-def run_async(fn):  # type: ignore[no-untyped-def]
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-        return asyncio.run(fn(*args, **kwargs))
-    return wrapper
-
-
-async def until(pilot, predicate: Callable[[], bool], timeout: float = 10.0) -> float:  # type: ignore[no-untyped-def]
-    t0 = time.monotonic()
-    while not predicate():
-        if time.monotonic() - t0 > timeout:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
-    return time.monotonic() - t0
 
 
 @run_async
@@ -71,7 +53,7 @@ async def test_edit_error_and_loop_on_the_real_engine(jack_server, tmp_path: Pat
 
             # a save adds a track: its events reach the engine and sound
             song.write_text(V2)
-            heard = await until(pilot, lambda: level("hats") > 0.01)
+            heard = await until(pilot, lambda: level("hats") > 0.01, timeout=10)
             status = session.status()
             print(f"save -> hats audible {heard * 1000:.0f} ms "
                   f"(save -> scheduled {status.last_edit_to_schedule_ms:.0f} ms, "
@@ -81,7 +63,7 @@ async def test_edit_error_and_loop_on_the_real_engine(jack_server, tmp_path: Pat
             # a syntax error: the error is shown, the old patterns play on
             song.write_text(BROKEN)
             panel = app.query_one(ErrorPanel)
-            await until(pilot, lambda: panel.display)
+            await until(pilot, lambda: panel.display, timeout=10)
             assert "song.py:5" in str(panel.render())
             c0 = cycle()
             await pilot.pause(0.5)
@@ -92,7 +74,7 @@ async def test_edit_error_and_loop_on_the_real_engine(jack_server, tmp_path: Pat
             t0 = time.monotonic()
             await pilot.press("space", "space")  # stop, play: the baseline key time
             baseline = (time.monotonic() - t0) / 2
-            await until(pilot, lambda: level("drums") > 0.01)
+            await until(pilot, lambda: level("drums") > 0.01, timeout=10)
             song.write_text(LOOP)
             await pilot.pause(0.3)
             reloads = session.reloads

@@ -90,41 +90,6 @@ def _float_to_fraction(x: float) -> Fraction:
     return Fraction(sign * n * z, den)
 
 
-def _float_to_fraction_stepwise(x: float) -> Fraction:
-    """The plain one-mediant-per-step search (reference for tests; slow for tiny x)."""
-    sign = -1 if x < 0 else 1
-    x = -x if x < 0 else x
-    if x % 1 == 0:
-        return Fraction(int(x) * sign)
-    z = 1
-    if x >= 1:
-        z = 10 ** math.floor(1 + math.log(x) / math.log(10))
-        x /= z
-    a, b, c, d = 0, 1, 1, 1
-    n, den = 0, 1
-    while b <= _N_MAX and d <= _N_MAX:
-        m = (a + c) / (b + d)
-        if x == m:
-            if b + d <= _N_MAX:
-                n, den = a + c, b + d
-            elif d > b:
-                n, den = c, d
-            else:
-                n, den = a, b
-            break
-        if x > m:
-            a += c
-            b += d
-        else:
-            c += a
-            d += b
-        if b > _N_MAX:
-            n, den = c, d
-        else:
-            n, den = a, b
-    return Fraction(sign * n * z, den)
-
-
 def parse_time(text: str) -> Fraction:
     """An exact time from a string such as ``"3/4"``, ``"-2"`` or ``"0.25"``.
 
