@@ -182,6 +182,17 @@ class Engine:
         """Fade every sounding voice out over a few milliseconds."""
         self.push_row(P.command_row(self.frame if frame is None else frame, L.K_PANIC))
 
+    def flush(self, bus: int = -1) -> None:
+        """Drop every queued (not yet started) note of ``bus`` (all buses when -1)."""
+        if bus >= self.max_buses:
+            raise EngineError(f"bus {bus} is out of range 0..{self.max_buses - 1}")
+        self._queue = [item for item in self._queue
+                       if not (int(item[2][L.R_KIND]) == L.K_NOTE
+                               and (bus < 0 or int(item[2][L.R_BUS]) == bus))]
+        heapq.heapify(self._queue)
+        if not self.ring_write(P.command_row(self.frame, L.K_FLUSH, bus=bus)):
+            raise EngineError("the event ring is full")
+
     def kill(self) -> None:
         """Silence everything now: voices, delay and reverb tails."""
         self.push_row(P.command_row(self.frame, L.K_KILL))

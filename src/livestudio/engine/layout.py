@@ -286,6 +286,7 @@ K_CPS = 2
 K_PANIC = 3          # fade out every voice
 K_MUTE = 4           # bus in R_BUS, 1/0 in R_VALUE
 K_KILL = 5           # silence every voice at once, clear bus tails
+K_FLUSH = 6          # on arrival: drop the queued note rows of bus R_BUS (-1: every bus)
 
 
 @dataclass(frozen=True)

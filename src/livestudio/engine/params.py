@@ -260,7 +260,7 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
 
 
 def command_row(frame: int, kind: int, *, bus: int = 0, value: float = 0.0) -> np.ndarray:
-    """A control row (``K_CPS``, ``K_PANIC``, ``K_MUTE``, ``K_KILL``) for the ring."""
+    """A control row (``K_CPS``, ``K_PANIC``, ``K_MUTE``, ``K_KILL``, ``K_FLUSH``) for the ring."""
     row = np.zeros(L.ROW, dtype=np.float64)
     row[L.R_FRAME] = float(int(frame))
     row[L.R_KIND] = kind

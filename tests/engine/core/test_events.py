@@ -125,3 +125,39 @@ def test_push_row_and_ring_write(make_engine: Callable[..., Engine]) -> None:
     assert eng.ring_write(row)
     y = eng.render(300)
     assert np.nonzero(y[:, 0])[0][0] == 100 + eng.latency
+
+
+def _queued_engine() -> tuple[Engine, list[int]]:
+    """Notes on buses 0 and 1 written straight into the ring ahead of time, as the live host does."""
+    eng = Engine(max_voices=16, max_buses=4, pool_floats=1 << 20)
+    frames = [2000, 6000, 10000]
+    for f in frames:
+        for bus in (0, 1):
+            assert eng.ring_write(eng.encode(f, {"s": "sine", "note": 60 + 7 * bus, "duration": 0.01,
+                                                 "orbit": bus}))
+    return eng, frames
+
+
+def test_flush_drops_queued_notes_so_nothing_starts_after_a_stop() -> None:
+    eng, _ = _queued_engine()
+    eng.render(1000)              # the rows are drained into the pending table
+    eng.flush()                   # a stop: drop every queued note
+    after = eng.render(12000)
+    assert not np.any(after)
+    # notes sent after the flush play
+    eng.push(eng.frame + 100, {"s": "sine", "note": 60, "duration": 0.01})
+    assert np.any(eng.render(2000))
+
+
+def test_flush_of_one_bus_keeps_the_others() -> None:
+    eng, frames = _queued_engine()
+    reference, _ = _queued_engine()
+    eng.render(1000)
+    reference.render(1000)
+    eng.flush(bus=0)
+    buses = np.zeros((4, 12000, 2), dtype=np.float32)
+    eng.render_into(np.zeros((12000, 2), dtype=np.float32), buses=buses)
+    ref_buses = np.zeros((4, 12000, 2), dtype=np.float32)
+    reference.render_into(np.zeros((12000, 2), dtype=np.float32), buses=ref_buses)
+    assert not np.any(buses[0]) and np.any(ref_buses[0])
+    assert np.array_equal(buses[1], ref_buses[1]) and np.any(buses[1])

@@ -69,12 +69,14 @@ def core_backend(sample_rate: int, *, blocksize: int = 128) -> Backend:
         bus = track % eng.max_buses
         if kind == "tempo":
             write(P.command_row(max(at, now_plus()), L.K_CPS, value=float(value)))
-        elif kind == "panic":
+        elif kind == "panic":  # queued notes would still start: drop them first
+            write(P.command_row(at, L.K_FLUSH, bus=-1))
             write(P.command_row(at, L.K_PANIC))
         elif kind == "mute":
             write(P.command_row(at, L.K_MUTE, bus=bus, value=float(value)))
         elif kind == "release":
             removed.add(bus)
+            write(P.command_row(at, L.K_FLUSH, bus=bus))
             write(P.command_row(at, L.K_MUTE, bus=bus, value=1.0))
 
     def load_samples(path: str) -> None:

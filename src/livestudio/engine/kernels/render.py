@@ -36,8 +36,10 @@ def drain_ring(a: np.ndarray, ly: np.ndarray) -> None:
     r = int(a[gl + L.G_RING_R])
     n = int(a[gl + L.G_PEND_N])
     while r < w:
-        if n < pcap:
-            src = ring + (r % cap) * L.ROW
+        src = ring + (r % cap) * L.ROW
+        if int(a[src + L.R_KIND]) == L.K_FLUSH:
+            n = flush_pending(a, ly, n, int(a[src + L.R_BUS]))
+        elif n < pcap:
             dst = pend + n * L.ROW
             for k in range(L.ROW):
                 a[dst + k] = a[src + k]
@@ -49,6 +51,26 @@ def drain_ring(a: np.ndarray, ly: np.ndarray) -> None:
         r += 1
     a[gl + L.G_RING_R] = float(r)
     a[gl + L.G_PEND_N] = float(n)
+
+
+@kernel
+def flush_pending(a: np.ndarray, ly: np.ndarray, n: int, bus: int) -> int:
+    """Drop queued note rows of ``bus`` (all buses when negative); returns the new count.
+
+    Applied when the flush row is drained, so exactly the notes sent before it go:
+    a stop or a panic does not let the lookahead's worth of queued notes start after it.
+    """
+    pend = ly[L.LY_PEND]
+    keep = 0
+    for i in range(n):
+        row = pend + i * L.ROW
+        if int(a[row + L.R_KIND]) == L.K_NOTE and (bus < 0 or int(a[row + L.R_BUS]) == bus):
+            continue
+        if keep != i:
+            for k in range(L.ROW):
+                a[pend + keep * L.ROW + k] = a[row + k]
+        keep += 1
+    return keep
 
 
 @kernel
