@@ -17,7 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import strudel_ref as R  # noqa: E402
-from test_review_helpers import _key, actual_record, fmt, values_equal  # noqa: E402
+from test_review_helpers import _key, actual_record, fmt, multiset_diff  # noqa: E402
 
 import livestudio.patterns as L  # noqa: E402
 
@@ -210,15 +210,7 @@ def ref_records(haps: list) -> list[tuple]:
 def compare(lib: Any, ref: Any, span: tuple) -> str:
     actual = sorted((actual_record(h) for h in lib.query_arc(F(span[0]), F(span[1]))), key=_key)
     expected = sorted(ref_records(ref.q(*span)), key=_key)
-    remaining = list(actual)
-    missing = []
-    for e in expected:
-        for i, a in enumerate(remaining):
-            if a[0] == e[0] and a[1] == e[1] and values_equal(e[2], a[2]):
-                del remaining[i]
-                break
-        else:
-            missing.append(e)
+    missing, remaining = multiset_diff(expected, actual)
     if missing or remaining:
         return (f"expected {len(expected)}, got {len(actual)}\nmissing:\n{fmt(missing)}\n"
                 f"unexpected:\n{fmt(remaining)}")

@@ -116,19 +116,25 @@ def fmt(recs: list[tuple]) -> str:
     return "\n".join(f"  whole={s(w)} part={s(p)} value={v!r}" for w, p, v in recs)
 
 
-def check(pat: Any, begin: Any, end: Any, expected: list[tuple]) -> None:
-    """Query ``pat`` over [begin, end) and compare with ``expected`` as multisets."""
-    actual = sorted((actual_record(h) for h in pat.query_arc(F(begin), F(end))), key=_key)
-    exp = sorted((expected_record(x) for x in expected), key=_key)
+def multiset_diff(expected: list[tuple], actual: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """Records of ``expected`` with no match in ``actual``, and those of ``actual`` left over."""
     remaining = list(actual)
     missing = []
-    for e in exp:
+    for e in expected:
         for i, a in enumerate(remaining):
             if a[0] == e[0] and a[1] == e[1] and values_equal(e[2], a[2]):
                 del remaining[i]
                 break
         else:
             missing.append(e)
+    return missing, remaining
+
+
+def check(pat: Any, begin: Any, end: Any, expected: list[tuple]) -> None:
+    """Query ``pat`` over [begin, end) and compare with ``expected`` as multisets."""
+    actual = sorted((actual_record(h) for h in pat.query_arc(F(begin), F(end))), key=_key)
+    exp = sorted((expected_record(x) for x in expected), key=_key)
+    missing, remaining = multiset_diff(exp, actual)
     if missing or remaining:
         raise AssertionError(
             f"haps differ over [{begin}, {end})\nexpected ({len(exp)}):\n{fmt(exp)}\n"
