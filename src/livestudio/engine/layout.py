@@ -32,7 +32,7 @@ LY_GLOBALS = 7       # offset of globals (G_*)
 LY_VOICES = 8        # offset of voice fields: arena[LY_VOICES + field * MV + v]
 LY_SRC = 9           # source scratch [CH][MV]
 LY_ENV = 10          # envelope scratch [CH][MV]
-LY_ROWBUF = 11       # one output row [MV]
+LY_LANES = 11        # pass-2 lanes per chunk row [CH] (1 + the last slot sounding there)
 LY_GAINS = 12        # per-bus voice gains [NB][6][MV] (dry L/R, delay L/R, reverb L/R)
 LY_BUSBUF = 13       # bus inputs [NB][6][CH]
 LY_BUSST = 14        # bus state [NB][BUS_FIELDS]
@@ -232,6 +232,7 @@ H_KIDX = 20          # scratch: table index
 H_KFR = 21           # scratch: interpolation fraction
 H_ROW = 22           # scratch: one output row
 H_FIELDS = 23
+VOICE_LANES = 16     # pass 2 runs voice slots in whole groups of this many
 MAX_AGE = 1 << 23    # gates are capped so ages stay exact in float32 (175 s at 48 kHz)
 
 # ---------------------------------------------------------------- event row slots
@@ -308,8 +309,10 @@ class Sizes:
 
     @property
     def voice_slots(self) -> int:
-        """Physical voice slots: the limit plus room for stolen voices to fade."""
-        return self.max_voices + max(4, self.max_voices // 8)
+        """Physical voice slots: the limit plus room for stolen voices to fade, rounded
+        up to whole groups of ``VOICE_LANES`` (pass 2 runs whole groups)."""
+        slots = self.max_voices + max(4, self.max_voices // 8)
+        return (slots + VOICE_LANES - 1) // VOICE_LANES * VOICE_LANES
 
 
 def reverb_lengths(sample_rate: int) -> np.ndarray:
@@ -355,7 +358,7 @@ def build_layout(sizes: Sizes) -> np.ndarray:
         (LY_VOICES, V_FIELDS * mv),
         (LY_SRC, ch * mv),
         (LY_ENV, ch * mv),
-        (LY_ROWBUF, mv),
+        (LY_LANES, ch),
         (LY_SCRATCH, max(2 * mv, 4 * ch)),
         (LY_GAINS, nb * 6 * mv),
         (LY_BUSBUF, nb * 6 * ch),

@@ -27,6 +27,7 @@ from livestudio.engine.kernels.oscillators import (
 from livestudio.engine.kernels.sampler import play_sample
 
 STEAL_FADE_S = 0.005
+LANES = L.VOICE_LANES
 MIN_RELEASE_S = 0.001
 
 
@@ -470,11 +471,61 @@ def voices_pass1(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int,
 
 
 @kernel
-def voices_pass2(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int, t1: int,
-                 hi: int, nused: int) -> None:
+def sounding_lanes(a: np.ndarray, ly: np.ndarray, fs: int, t0: int, t1: int, hi: int) -> None:
+    """``LY_LANES[t]`` for rows ``t0 .. t1``: one past the highest slot still sounding on
+    row ``t``, rounded up to whole groups of ``LANES`` (0: nothing sounds).
+
+    A function of the frame and the voices, not of where blocks split the frames.
+    Slots are visited from the top, so each row is written once.
+    """
+    mv = ly[L.LY_MV]
+    vb = ly[L.LY_VOICES]
+    lanes = ly[L.LY_LANES]
+    done = t0  # rows t0 .. done already have their count
+    for v in range(hi - 1, -1, -1):
+        if done >= t1:
+            break
+        if a[vb + L.V_ACTIVE * mv + v] == 0.0:
+            continue
+        age0 = fs - int(a[vb + L.V_ONSET * mv + v])
+        last = t0 + min(t1 - t0, max(int(a[vb + L.V_END * mv + v]) - age0, 0))
+        count = float((v + LANES) // LANES * LANES)
+        for t in range(done, last):
+            a[lanes + t] = count
+        done = max(done, last)
+    for t in range(done, t1):
+        a[lanes + t] = 0.0
+
+
+@kernel
+def voices_pass2(a: np.ndarray, ly: np.ndarray, p: np.ndarray, t0: int, t1: int,
+                 nused: int) -> None:
     """Across voices, in float32: table oscillator + pass-1 source -> low-pass -> ADSR
     -> one dot product per bus output. Three short inner loops (phase, table read,
-    filter and envelope) keep every dependency chain short."""
+    filter and envelope) keep every dependency chain short.
+
+    Row ``t`` runs the lanes ``LY_LANES`` gives it, rounded up to whole groups of
+    ``LANES``: the sounding voices decide that count, not the block boundaries, so each
+    bus sum (a vectorized reduction whose association follows the trip count) comes out
+    the same whichever block freed a voice; lanes past the last sounding voice add
+    exact zeros."""
+    lanes = ly[L.LY_LANES]
+    t = t0
+    while t < t1:
+        h = int(a[lanes + t])
+        te = t + 1
+        while te < t1 and int(a[lanes + te]) == h:
+            te += 1
+        if h > 0:
+            pass2_rows(a, ly, p, t - t0, t, te, h, nused)
+        t = te
+
+
+@kernel
+def pass2_rows(a: np.ndarray, ly: np.ndarray, p: np.ndarray, tt0: int, t0: int, t1: int,
+               hi: int, nused: int) -> None:
+    """Pass 2 on rows ``t0 .. t1`` over lanes ``0 .. hi`` (row ``t0`` is ``tt0`` frames
+    into the sub-range)."""
     mv = ly[L.LY_MV]
     ch = ly[L.LY_CH]
     src = ly[L.LY_SRC]
@@ -512,7 +563,7 @@ def voices_pass2(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int,
     row = p[hot + L.H_ROW * mv: hot + L.H_ROW * mv + hi]
     for t in range(t0, t1):
         x = a[src + t * mv: src + t * mv + hi]
-        tt = np.float32(t - t0)
+        tt = np.float32(tt0 + t - t0)
         for v in range(hi):
             q = ph[v]
             xi = q * fn
@@ -597,9 +648,7 @@ def render_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int
             hi = v + 1
     if hi == 0:
         return
-    # round up: the bus sums then always associate the same way, whichever block
-    # boundaries freed a voice (the extra slots add exact zeros)
-    hi = min(mv, (hi + 63) // 64 * 64)
+    hi = (hi + LANES - 1) // LANES * LANES  # whole groups (mv is a multiple of LANES)
     nb = ly[L.LY_NB]
     used = ly[L.LY_USED]
     nused = 0
@@ -608,5 +657,6 @@ def render_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int
             a[used + nused] = b
             nused += 1
     voices_pass1(a, ly, p, fs, t0, t1, hi)
-    voices_pass2(a, ly, p, fs, t0, t1, hi, nused)
+    sounding_lanes(a, ly, fs, t0, t1, hi)
+    voices_pass2(a, ly, p, t0, t1, nused)
     voices_finish(a, ly, p, hi)
