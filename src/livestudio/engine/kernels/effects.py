@@ -207,6 +207,10 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
     With ``want_stems`` each bus's output also goes to ``stems[bus, stem_pos + ...]``
     (float32 buses x frames x 2, any strides; idle buses get zeros; extra buses are
     left alone).
+
+    Only the rows a bus can have written are checked and cleared: dry L/R always, the
+    delay sends (rows 2/3) while its delay runs, the reverb sends (rows 4/5, and rows
+    2/3 as its scratch) while its reverb runs; the others are zero already.
     """
     nb = ly[L.LY_NB]
     ch = ly[L.LY_CH]
@@ -230,17 +234,17 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
                     stems[b, stem_pos + (t - t0), 0] = np.float32(0.0)
                     stems[b, stem_pos + (t - t0), 1] = np.float32(0.0)
             continue
-        for k in range(6):
-            for t in range(t0, t1):
-                x = a[base + k * ch + t]
-                if not math.isfinite(x):
-                    a[base + k * ch + t] = 0.0
-                    a[st + L.ST_BAD_SAMPLES] += 1.0
+        rows = 6 if reverb_on else (4 if delay_on else 2)
+        bad = 0
+        for k in range(rows):
+            if k >= 2 and k < 4 and not delay_on:
+                continue  # no delay sends: rows 2/3 are zero
+            bad += zero_nonfinite(a, base + k * ch, t0, t1)
+        a[st + L.ST_BAD_SAMPLES] += bad
         if delay_on:
             bus_delay(a, ly, b, base, t0, t1)
         if reverb_on:
             bus_reverb(a, ly, b, base, t0, t1)
-        lv = st + L.ST_FIELDS + 4 * b
         if a[bs + L.B_MUTED] > 0.0:
             for t in range(t0, t1):
                 a[base + t] = 0.0
@@ -249,20 +253,50 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
             for t in range(t0, t1):
                 stems[b, stem_pos + (t - t0), 0] = np.float32(a[base + t])
                 stems[b, stem_pos + (t - t0), 1] = np.float32(a[base + ch + t])
-        for t in range(t0, t1):
-            y_l = a[base + t]
-            y_r = a[base + ch + t]
-            a[mbuf + t] += y_l
-            a[mbuf + ch + t] += y_r
-            a[lv] = max(a[lv], abs(y_l))
-            a[lv + 1] = max(a[lv + 1], abs(y_r))
-            a[lv + 2] += y_l * y_l
-            a[lv + 3] += y_r * y_r
+        bus_to_master(a, base, mbuf, ch, st + L.ST_FIELDS + 4 * b, t0, t1)
         # leave the rows zero for the next chunk (so only used buses need work)
-        for k in range(6):
+        for k in range(rows):
             for t in range(t0, t1):
                 a[base + k * ch + t] = 0.0
         a[bs + L.B_TOUCHED] = 0.0
+
+
+@kernel
+def zero_nonfinite(a: np.ndarray, off: int, t0: int, t1: int) -> int:
+    """Replace non-finite values of ``a[off + t0 .. off + t1]`` by 0; returns how many."""
+    bad = 0
+    for t in range(t0, t1):
+        if not math.isfinite(a[off + t]):
+            bad += 1
+    if bad > 0:
+        for t in range(t0, t1):
+            if not math.isfinite(a[off + t]):
+                a[off + t] = 0.0
+    return bad
+
+
+@kernel
+def bus_to_master(a: np.ndarray, base: int, mbuf: int, ch: int, lv: int, t0: int,
+                  t1: int) -> None:
+    """Add a bus's output rows 0/1 to the master rows; its peak and sum of squares
+    (levels at ``a[lv .. lv + 4]``)."""
+    peak_l = a[lv]
+    peak_r = a[lv + 1]
+    sq_l = 0.0
+    sq_r = 0.0
+    for t in range(t0, t1):
+        y_l = a[base + t]
+        y_r = a[base + ch + t]
+        a[mbuf + t] += y_l
+        a[mbuf + ch + t] += y_r
+        peak_l = max(peak_l, abs(y_l))
+        peak_r = max(peak_r, abs(y_r))
+        sq_l += y_l * y_l
+        sq_r += y_r * y_r
+    a[lv] = peak_l
+    a[lv + 1] = peak_r
+    a[lv + 2] += sq_l
+    a[lv + 3] += sq_r
 
 
 @kernel
