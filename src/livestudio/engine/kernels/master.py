@@ -33,6 +33,9 @@ def master_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarra
     mbuf = ly[L.LY_MBUF]
     ms = ly[L.LY_MASTER]
     st = ly[L.LY_STATUS]
+    if a[ms + L.M_BYPASS] > 0.0:
+        master_bypass(a, ly, t0, t1, out, out_pos)
+        return
     w = int(ly[L.LY_LA])
     taps = L.TP_TAPS
     ld = w + taps
@@ -132,6 +135,28 @@ def master_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarra
     a[ms + L.M_GSUM] = gsum
     a[ms + L.M_REL] = rel
     a[ms + L.M_TPPREV] = prev
+
+
+@kernel
+def master_bypass(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarray,
+                  out_pos: int) -> None:
+    """No master bus: master rows ``t0 .. t1`` straight to ``out`` as float32 (levels too).
+
+    For offline renders that run the master once over the sum of several engines.
+    """
+    ch = ly[L.LY_CH]
+    mbuf = ly[L.LY_MBUF]
+    st = ly[L.LY_STATUS]
+    for c in range(2):
+        peak = a[st + L.ST_PEAK_L + c]
+        sq = 0.0
+        for t in range(t0, t1):
+            y = np.float32(a[mbuf + c * ch + t])
+            out[out_pos + (t - t0), c] = y
+            peak = max(peak, abs(float(y)))
+            sq += float(y) * float(y)
+        a[st + L.ST_PEAK_L + c] = peak
+        a[st + L.ST_RMS_L + c] += sq
 
 
 def limiter_latency(lookahead: int) -> int:
