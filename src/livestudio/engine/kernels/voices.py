@@ -594,6 +594,23 @@ def voice_rows(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, tt0: int, t
     elg = p[h + L.H_LG * mv]
     elgir = p[h + L.H_LGIR * mv]
     n0 = p[h + L.H_N0 * mv]
+    if m2 == zero and m0 == one and tab == np.float32(ly[L.LY_TAB_ZERO]):
+        # a pass-1 source without low-pass (drums, samples, noise...): source times
+        # envelope; a non-finite source poisons the filter state, which voices_finish
+        # checks, as the low-pass would have
+        bad = zero
+        for t in range(t0, t1):
+            xv = np.float32(a[src + t * mv + v])
+            n = n0 + np.float32(tt0 + t - t0)
+            up = min((n + one) * eu, one)
+            dn = max(one - esd * ((n - eam1) * eidc), es)
+            rl = max(elg - elgir * (n - egm1), zero)
+            env = min(up, dn) if n < eg else rl
+            a[dst + t] = float(xv * env)
+            bad += xv * zero
+        if bad != zero:
+            p[h + L.H_IC1 * mv] = bad
+        return
     for t in range(t0, t1):
         xi = q * fn
         base = np.floor(xi)
