@@ -377,7 +377,7 @@ def build_layout(sizes: Sizes) -> np.ndarray:
         (LY_SRC, ch * mv),
         (LY_ENV, ch * mv),
         (LY_LANES, ch),
-        (LY_SCRATCH, max(2 * mv, 4 * ch)),
+        (LY_SCRATCH, max(2 * mv, 5 * ch)),  # comb scratch, supersaw rows, master window
         (LY_GAINS, nb * 6 * mv),
         (LY_BUSBUF, nb * 6 * ch),
         (LY_BUSST, nb * BUS_FIELDS),
