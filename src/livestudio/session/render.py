@@ -26,6 +26,7 @@ import heapq
 import math
 import os
 import threading
+import time
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -57,6 +58,10 @@ class RenderResult:
     cycles: Fraction
     events: list[ScheduledEvent] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # where the time went (seconds): schedule_s (main thread: querying patterns and
+    # encoding events), stems_cpu_s (render threads' CPU, summed), master_s, wall_s;
+    # workers (threads). With several threads these overlap.
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def duration_s(self) -> float:
@@ -167,6 +172,7 @@ class StemPool:
         self._waiting: list[tuple[float, int, Engine | None, int]] = []
         self._done: dict[int, np.ndarray | BaseException] = {}
         self._closed = False
+        self.cpu_s = 0.0  # thread CPU time the renders took, summed
         self._threads = [threading.Thread(target=self._work, name=f"livestudio-render-{k}",
                                           daemon=True) for k in range(max(1, workers))]
         for thread in self._threads:
@@ -204,11 +210,13 @@ class StemPool:
                 if not self._waiting:
                     return
                 _, index, engine, frames = heapq.heappop(self._waiting)
+            started = time.thread_time()
             try:
                 outcome: np.ndarray | BaseException = render_stem(engine, frames)
             except BaseException as exc:  # handed to the caller by result()
                 outcome = exc
             with self._cond:
+                self.cpu_s += time.thread_time() - started
                 self._done[index] = outcome
                 self._cond.notify_all()
 
@@ -225,6 +233,7 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
     """
     if cycles <= 0:
         raise SessionError(f"nothing to render: {cycles} cycles")
+    started = time.perf_counter()
     names = list(tracks)
     tempo = TempoMap(sample_rate=sample_rate, cps=cps)
     latency = master_latency()
@@ -233,17 +242,22 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
     frames = total + latency
     result = RenderResult(master=np.zeros((0, 2), np.float32), premaster=np.zeros((0, 2), np.float32),
                           stems={}, sample_rate=sample_rate, cps=tempo.cps, cycles=cycles)
-    pool = StemPool(workers or default_workers())
+    threads = workers or default_workers()
+    pool = StemPool(threads)
+    schedule_s = 0.0
     try:
         for index, name in enumerate(names):
             # scheduling (Python) overlaps the rendering of the tracks before it
+            scheduling = time.perf_counter()
             events, errors = schedule_track(name, tracks[name], tempo, cycles)
             result.events.extend(events)
             result.errors.extend(errors)
             engine = track_engine(name, events, sample_rate=sample_rate, cps=cps, seed=seed,
                                   max_voices=max_voices, sample_paths=sample_paths,
                                   errors=result.errors)
-            pool.add(index, engine, frames, cost=estimated_cost(engine, frames / sample_rate))
+            cost = estimated_cost(engine, frames / sample_rate)
+            schedule_s += time.perf_counter() - scheduling
+            pool.add(index, engine, frames, cost=cost)
         premaster = np.zeros((frames, 2), dtype=np.float32)
         for index, name in enumerate(names):
             stem = pool.result(index)
@@ -256,6 +270,11 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
         pool.close()
     # the order the live scheduler hands them out: by frame, then track
     result.events.sort(key=lambda e: (e.frame, e.track))
+    mastering = time.perf_counter()
     result.master = master_offline(premaster, sample_rate)[:total]
     result.premaster = premaster[:total]
+    finished = time.perf_counter()
+    result.timings = {"schedule_s": schedule_s, "stems_cpu_s": pool.cpu_s,
+                      "master_s": finished - mastering, "wall_s": finished - started,
+                      "workers": float(threads)}
     return result
