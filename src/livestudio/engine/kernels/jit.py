@@ -12,16 +12,20 @@ FASTMATH = frozenset({"nsz", "arcp", "contract", "reassoc", "afn"})
 ORDERED_FASTMATH = FASTMATH - {"reassoc"}
 
 
-def kernel(fn: Callable[..., Any] | None = None, *, ordered: bool = False) -> Any:
+def kernel(fn: Callable[..., Any] | None = None, *, ordered: bool = False,
+           inline: bool = False) -> Any:
     """``njit(cache=True, nogil=True, fastmath=FASTMATH)``.
 
     ``@kernel(ordered=True)`` leaves out reassociation, for loops whose sums must come
     out the same however a range is split (the compiler may otherwise reassociate an
-    unrolled body differently from its remainder).
+    unrolled body differently from its remainder). ``@kernel(inline=True)`` inlines the
+    function into its callers in Numba's IR (small per-sample math that LLVM would
+    otherwise leave as a call, with its register spills, inside a hot loop).
     """
     flags = ORDERED_FASTMATH if ordered else FASTMATH
 
     def wrap(f: Callable[..., Any]) -> Any:
-        return njit(cache=True, nogil=True, fastmath=set(flags))(f)
+        return njit(cache=True, nogil=True, fastmath=set(flags),
+                    inline="always" if inline else "never")(f)
 
     return wrap(fn) if fn is not None else wrap
