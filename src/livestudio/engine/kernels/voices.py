@@ -769,10 +769,18 @@ def pass2_rows(a: np.ndarray, ly: np.ndarray, p: np.ndarray, tt0: int, t0: int, 
                 if kk >= kd and kk < 4:
                     continue
                 g = p[hg + (b * 6 + kk) * mv: hg + (b * 6 + kk) * mv + hi]
-                acc = zero
-                for v in range(hi):
-                    acc += row[v] * g[v]
-                a[busbuf + (b * 6 + kk) * ch + t] += acc
+                a[busbuf + (b * 6 + kk) * ch + t] += lane_sum(row, g, hi)
+
+
+@kernel(reassoc=True)
+def lane_sum(row: np.ndarray, g: np.ndarray, hi: int) -> np.float32:
+    """``sum(row[v] * g[v] for v < hi)`` in float32, vectorized: its association is a
+    function of ``hi`` alone (the only kernel that lets the compiler re-associate sums
+    that reach the audio; pass 2 picks ``hi`` from the sounding voices)."""
+    acc = np.float32(0.0)
+    for v in range(hi):
+        acc += row[v] * g[v]
+    return acc
 
 
 @kernel
