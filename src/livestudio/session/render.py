@@ -166,9 +166,10 @@ class TrackRender:
 
 
 class SegmentPool:
-    """Worker threads rendering track segments: a track's segments in order, the
-    waiting segment of the costliest track first (the long tracks are the critical
-    path; the others fill in around them).
+    """Worker threads rendering track segments: a track's segments in order; of the
+    waiting jobs, the earliest segment first (so the master can follow close behind)
+    and, within a segment, the costliest track first (the long jobs start early and
+    the short ones fill in around them).
 
     ``add`` queues a job; ``wait(track, segment)`` returns once it is rendered.
     """
@@ -177,7 +178,7 @@ class SegmentPool:
         self.tracks = tracks
         self._cond = threading.Condition()
         self._jobs: dict[tuple[int, int], tuple[list[np.ndarray], int, int]] = {}
-        self._ready: list[tuple[float, int, int]] = []   # (-cost, segment, track)
+        self._ready: list[tuple[int, float, int]] = []   # (segment, -cost, track)
         self._next = [0] * len(tracks)                   # next segment each track renders
         self._busy = [False] * len(tracks)
         self._failed: BaseException | None = None
@@ -216,7 +217,7 @@ class SegmentPool:
         segment = self._next[track]
         if not self._busy[track] and (track, segment) in self._jobs:
             self._busy[track] = True
-            heapq.heappush(self._ready, (-self.tracks[track].cost, segment, track))
+            heapq.heappush(self._ready, (segment, -self.tracks[track].cost, track))
             self._cond.notify()
 
     def _work(self) -> None:
@@ -227,7 +228,7 @@ class SegmentPool:
                     self._cond.wait()
                 if not self._ready or self._failed is not None:
                     return
-                _, segment, track = heapq.heappop(self._ready)
+                segment, _, track = heapq.heappop(self._ready)
                 rows, start, stop = self._jobs.pop((track, segment))
             started = time.thread_time()
             try:
