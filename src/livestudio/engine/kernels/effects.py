@@ -184,6 +184,23 @@ def allpass2(a: np.ndarray, bs: int, jl: int, jr: int, sl: int, sr: int, nl: int
     return loud
 
 
+@kernel(reassoc=True)  # only the activity sum re-associates
+def reverb_input(send_l: np.ndarray, xin: np.ndarray, out_l: np.ndarray,
+                 out_r: np.ndarray) -> float:
+    """The reverb's mono input ``(send_l + send_r) * REV_FIXED_GAIN`` written over the
+    right send row ``xin``; the output rows cleared. Returns the input's sum of
+    magnitudes (0.0: silent)."""
+    n = xin.size
+    loud = 0.0
+    for j in range(n):
+        x = (send_l[j] + xin[j]) * REV_FIXED_GAIN
+        xin[j] = x
+        loud += abs(x)
+        out_l[j] = 0.0
+        out_r[j] = 0.0
+    return loud
+
+
 @kernel
 def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: int) -> None:
     """Freeverb: 8 damped combs and 4 allpasses per channel (right spread by 23).
@@ -207,13 +224,8 @@ def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: in
     xin = base + 5 * ch
     yl = base + 4 * ch
     yr = base + 2 * ch
-    loud = 0.0
-    for t in range(t0, t1):
-        x = (a[base + 4 * ch + t] + a[base + 5 * ch + t]) * REV_FIXED_GAIN
-        a[xin + t] = x
-        loud += abs(x)
-        a[yl + t] = 0.0
-        a[yr + t] = 0.0
+    loud = reverb_input(a[base + 4 * ch + t0: base + 4 * ch + t1],
+                        a[xin + t0: xin + t1], a[yl + t0: yl + t1], a[yr + t0: yr + t1])
     start = rv
     for i in range(0, 2 * nc, 4):
         # four combs at a time: four independent feedback chains per sample
@@ -233,9 +245,13 @@ def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: in
         loud += allpass2(a, bs, jl, jr, start, rstart, nl, nr, yl, yr, t0, t1)
         start += nl
         rstart += nr
-    for t in range(t0, t1):
-        a[base + t] += REV_WET * a[yl + t]
-        a[base + ch + t] += REV_WET * a[yr + t]
+    wet_l = a[yl + t0: yl + t1]
+    wet_r = a[yr + t0: yr + t1]
+    dry_l = a[base + t0: base + t1]
+    dry_r = a[base + ch + t0: base + ch + t1]
+    for j in range(t1 - t0):
+        dry_l[j] += REV_WET * wet_l[j]
+        dry_r[j] += REV_WET * wet_r[j]
     a[bs + L.B_RIDLE] = a[bs + L.B_RIDLE] + (t1 - t0) if loud == 0.0 else 0.0
 
 
@@ -250,7 +266,9 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
 
     Only the rows a bus can have written are checked and cleared: dry L/R always, the
     delay sends (rows 2/3) while its delay runs, the reverb sends (rows 4/5, and rows
-    2/3 as its scratch) while its reverb runs; the others are zero already.
+    2/3 as its scratch) while its reverb runs; the others are zero already. Rows are
+    reached through views (plain non-negative indices: the loops vectorize without
+    gathers or scatters).
     """
     nb = ly[L.LY_NB]
     ch = ly[L.LY_CH]
@@ -259,9 +277,11 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
     st = ly[L.LY_STATUS]
     dlen = float(ly[L.LY_DLEN])
     revlen = float(ly[L.LY_REVLEN])
-    for t in range(t0, t1):
-        a[mbuf + t] = 0.0
-        a[mbuf + ch + t] = 0.0
+    n = t1 - t0
+    master_l = a[mbuf + t0: mbuf + t1]
+    master_r = a[mbuf + ch + t0: mbuf + ch + t1]
+    master_l[:] = 0.0
+    master_r[:] = 0.0
     for b in range(nb):
         bs = ly[L.LY_BUSST] + b * L.BUS_FIELDS
         base = busbuf + b * 6 * ch
@@ -270,73 +290,79 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
         if a[bs + L.B_TOUCHED] == 0.0 and not delay_on and not reverb_on:
             # nothing in, no tails: its rows are zero already (and so is its stem)
             if want_stems and b < stems.shape[0]:
-                for t in range(t0, t1):
-                    stems[b, stem_pos + (t - t0), 0] = np.float32(0.0)
-                    stems[b, stem_pos + (t - t0), 1] = np.float32(0.0)
+                for j in range(n):
+                    stems[b, stem_pos + j, 0] = np.float32(0.0)
+                    stems[b, stem_pos + j, 1] = np.float32(0.0)
             continue
         rows = 6 if reverb_on else (4 if delay_on else 2)
         bad = 0
         for k in range(rows):
             if k >= 2 and k < 4 and not delay_on:
                 continue  # no delay sends: rows 2/3 are zero
-            bad += zero_nonfinite(a, base + k * ch, t0, t1)
+            bad += zero_nonfinite(a[base + k * ch + t0: base + k * ch + t1])
         a[st + L.ST_BAD_SAMPLES] += bad
         if delay_on:
             bus_delay(a, ly, b, base, t0, t1)
         if reverb_on:
             bus_reverb(a, ly, b, base, t0, t1)
+        out_l = a[base + t0: base + t1]
+        out_r = a[base + ch + t0: base + ch + t1]
         if a[bs + L.B_MUTED] > 0.0:
-            for t in range(t0, t1):
-                a[base + t] = 0.0
-                a[base + ch + t] = 0.0
+            out_l[:] = 0.0
+            out_r[:] = 0.0
         if want_stems and b < stems.shape[0]:
-            for t in range(t0, t1):
-                stems[b, stem_pos + (t - t0), 0] = np.float32(a[base + t])
-                stems[b, stem_pos + (t - t0), 1] = np.float32(a[base + ch + t])
-        bus_to_master(a, base, mbuf, ch, st + L.ST_FIELDS + 4 * b, t0, t1)
+            for j in range(n):
+                stems[b, stem_pos + j, 0] = np.float32(out_l[j])
+                stems[b, stem_pos + j, 1] = np.float32(out_r[j])
+        bus_to_master(out_l, out_r, master_l, master_r, a[st + L.ST_FIELDS + 4 * b:])
         # leave the rows zero for the next chunk (so only used buses need work)
         for k in range(rows):
-            for t in range(t0, t1):
-                a[base + k * ch + t] = 0.0
+            a[base + k * ch + t0: base + k * ch + t1] = 0.0
         a[bs + L.B_TOUCHED] = 0.0
 
 
-@kernel
-def zero_nonfinite(a: np.ndarray, off: int, t0: int, t1: int) -> int:
-    """Replace non-finite values of ``a[off + t0 .. off + t1]`` by 0; returns how many."""
+@kernel(reassoc=True)  # only the sum used as a test re-associates
+def zero_nonfinite(x: np.ndarray) -> int:
+    """Replace non-finite values of ``x`` by 0; returns how many.
+
+    One vectorized pass first: ``sum(x * 0)`` is NaN exactly when some value is not
+    finite, in any order of summation.
+    """
+    probe = 0.0
+    for j in range(x.size):
+        probe += x[j] * 0.0
+    if probe == 0.0:
+        return 0
     bad = 0
-    for t in range(t0, t1):
-        if not math.isfinite(a[off + t]):
+    for j in range(x.size):
+        if not math.isfinite(x[j]):
+            x[j] = 0.0
             bad += 1
-    if bad > 0:
-        for t in range(t0, t1):
-            if not math.isfinite(a[off + t]):
-                a[off + t] = 0.0
     return bad
 
 
-@kernel(reassoc=True)  # only the activity/level sums re-associate
-def bus_to_master(a: np.ndarray, base: int, mbuf: int, ch: int, lv: int, t0: int,
-                  t1: int) -> None:
-    """Add a bus's output rows 0/1 to the master rows; its peak and sum of squares
-    (levels at ``a[lv .. lv + 4]``)."""
-    peak_l = a[lv]
-    peak_r = a[lv + 1]
+@kernel(reassoc=True)  # only the level sums re-associate
+def bus_to_master(out_l: np.ndarray, out_r: np.ndarray, master_l: np.ndarray,
+                  master_r: np.ndarray, lv: np.ndarray) -> None:
+    """Add a bus's output rows to the master rows; its peak and sum of squares into
+    the levels ``lv[0 .. 4]``."""
+    peak_l = lv[0]
+    peak_r = lv[1]
     sq_l = 0.0
     sq_r = 0.0
-    for t in range(t0, t1):
-        y_l = a[base + t]
-        y_r = a[base + ch + t]
-        a[mbuf + t] += y_l
-        a[mbuf + ch + t] += y_r
+    for j in range(out_l.size):
+        y_l = out_l[j]
+        y_r = out_r[j]
+        master_l[j] += y_l
+        master_r[j] += y_r
         peak_l = max(peak_l, abs(y_l))
         peak_r = max(peak_r, abs(y_r))
         sq_l += y_l * y_l
         sq_r += y_r * y_r
-    a[lv] = peak_l
-    a[lv + 1] = peak_r
-    a[lv + 2] += sq_l
-    a[lv + 3] += sq_r
+    lv[0] = peak_l
+    lv[1] = peak_r
+    lv[2] += sq_l
+    lv[3] += sq_r
 
 
 @kernel

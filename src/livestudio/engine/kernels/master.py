@@ -228,12 +228,15 @@ def master_bypass(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarr
     ch = ly[L.LY_CH]
     mbuf = ly[L.LY_MBUF]
     st = ly[L.LY_STATUS]
+    n = t1 - t0
+    dst = out[out_pos: out_pos + n]
     for c in range(2):
+        x = a[mbuf + c * ch + t0: mbuf + c * ch + t1]
         peak = a[st + L.ST_PEAK_L + c]
         sq = 0.0
-        for t in range(t0, t1):
-            y = np.float32(a[mbuf + c * ch + t])
-            out[out_pos + (t - t0), c] = y
+        for j in range(n):
+            y = np.float32(x[j])
+            dst[j, c] = y
             peak = max(peak, abs(float(y)))
             sq += float(y) * float(y)
         a[st + L.ST_PEAK_L + c] = peak

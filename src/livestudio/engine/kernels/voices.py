@@ -492,12 +492,11 @@ def sounding_lanes(a: np.ndarray, ly: np.ndarray, fs: int, t0: int, t1: int, hi:
             continue
         age0 = fs - int(a[vb + L.V_ONSET * mv + v])
         last = t0 + min(t1 - t0, max(int(a[vb + L.V_END * mv + v]) - age0, 0))
-        count = float((v + LANES) // LANES * LANES)
-        for t in range(done, last):
-            a[lanes + t] = count
-        done = max(done, last)
-    for t in range(done, t1):
-        a[lanes + t] = 0.0
+        if last > done:
+            a[lanes + done: lanes + last] = float((v + LANES) // LANES * LANES)
+            done = last
+    if t1 > done:
+        a[lanes + done: lanes + t1] = 0.0
 
 
 @kernel
@@ -553,13 +552,21 @@ def pass2_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, tt0: int, t0: int
         a[ly[L.LY_BUSST] + b * L.BUS_FIELDS + L.B_TOUCHED] = 1.0
         g = ly[L.LY_GAINS] + b * 6 * mv + v
         out = busbuf + b * 6 * ch
+        x = a[scr + t0: scr + tl]
         for k in range(0, 6, 2):
             gl = a[g + k * mv]
             gr = a[g + (k + 1) * mv]
             if gl != 0.0 or gr != 0.0:
-                for t in range(t0, tl):
-                    a[out + k * ch + t] += a[scr + t] * gl
-                    a[out + (k + 1) * ch + t] += a[scr + t] * gr
+                add_scaled(x, gl, gr, a[out + k * ch + t0: out + k * ch + tl],
+                           a[out + (k + 1) * ch + t0: out + (k + 1) * ch + tl])
+
+
+@kernel
+def add_scaled(x: np.ndarray, gl: float, gr: float, out_l: np.ndarray, out_r: np.ndarray) -> None:
+    """``out_l += x * gl`` and ``out_r += x * gr``."""
+    for j in range(x.size):
+        out_l[j] += x[j] * gl
+        out_r[j] += x[j] * gr
 
 
 @kernel
