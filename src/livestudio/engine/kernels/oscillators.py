@@ -76,41 +76,41 @@ def osc_supersaw(a: np.ndarray, p: np.ndarray, nt: int, aux: int, mv: int, count
                  off: int, stride: int, t0: int, t1: int, age0: int, scr: int) -> None:
     """Sum of ``count`` detuned saws; phase, increment and table of saw j in aux slots.
 
-    Saw by saw: a vectorized pass computes the table positions of the whole range
-    (scratch rows 1 and 2), a scalar pass reads the table and adds into scratch row 0;
+    Saw by saw: a vectorized pass computes the table positions (as integers) and
+    fractions of the whole range (scratch rows 1 and 2), a scalar pass reads the table
+    and adds into scratch row 0;
     per sample the same sum in the same order. Then one copy to the destination.
     """
     n = t1 - t0
     acc = a[scr: scr + n]
-    pos = a[scr + n: scr + 2 * n]
+    pos = a[scr + n: scr + 2 * n].view(np.int64)  # table positions, as integers
     frac = a[scr + 2 * n: scr + 3 * n]
-    for t in range(n):
-        acc[t] = 0.0
+    acc[:] = 0.0
     scale = 1.0 / math.sqrt(count)
     fn = float(nt)
     top = float(nt - 1)
     for j in range(count):
         ph0 = a[aux + j * mv]
         inc = a[aux + (9 + j) * mv]
-        tab = a[aux + (18 + j) * mv]
+        tab = np.int64(a[aux + (18 + j) * mv])
         for t in range(n):
             ph = ph0 + inc * (age0 + t)
             ph -= np.floor(ph)
             x = ph * fn
             i = min(np.floor(x), top)
-            pos[t] = tab + i
+            pos[t] = tab + np.int64(i)
             frac[t] = x - i
-        saw_add(p, pos, frac, acc, scale, n)
+        saw_add(p, pos, frac, acc, scale)
     for t in range(n):
         a[off + (t0 + t) * stride] = acc[t]
 
 
 @kernel
-def saw_add(p: np.ndarray, pos: np.ndarray, frac: np.ndarray, acc: np.ndarray, scale: float,
-            n: int) -> None:
+def saw_add(p: np.ndarray, pos: np.ndarray, frac: np.ndarray, acc: np.ndarray,
+            scale: float) -> None:
     """``acc[t] += scale * table(pos[t], frac[t])`` (linear interpolation in the pool)."""
-    for t in range(n):
-        k = np.int64(pos[t])
+    for t in range(acc.size):
+        k = pos[t]
         y0 = p[k]
         acc[t] += scale * (y0 + frac[t] * (p[k + 1] - y0))
 
