@@ -112,6 +112,18 @@ _PLAIN: dict[str, tuple[int, float, float, float]] = {
     "bandq": (L.R_BANDQ, 1.0, 0.1, 30.0),
 }
 
+
+def _plain_defaults() -> np.ndarray:
+    """An event row holding every plain control's default (each inside its range)."""
+    row = np.zeros(L.ROW, dtype=np.float64)
+    for slot, default, low, high in _PLAIN.values():
+        assert low <= default <= high
+        row[slot] = default
+    return row
+
+
+_PLAIN_DEFAULTS = _plain_defaults()
+
 _NOTE_RE = re.compile(r"^([a-gA-G])((?:#|s|b|f)*)(-?\d+)?$")
 _CHROMA = {"c": 0, "d": 2, "e": 4, "f": 5, "g": 7, "a": 9, "b": 11}
 
@@ -180,7 +192,7 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     or raises :class:`~livestudio.errors.UnknownInstrumentError`.
     """
     c = _canonical(controls)
-    row = np.zeros(L.ROW, dtype=np.float64)
+    row = _PLAIN_DEFAULTS.copy()  # every plain control at its default (all in range)
     row[L.R_FRAME] = float(int(frame))
     row[L.R_KIND] = L.K_NOTE
     name = str(c.get("s", "sine")).strip()
@@ -212,8 +224,9 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
         level *= clamp(c.get(key, 1.0), 1.0, 0.0, hi)
     row[L.R_LEVEL] = level
 
-    for key, (slot, default, low, high) in _PLAIN.items():
-        row[slot] = clamp(c.get(key, default), default, low, high)
+    for key in c.keys() & _PLAIN.keys():
+        slot, default, low, high = _PLAIN[key]
+        row[slot] = clamp(c[key], default, low, high)
     row[L.R_UNISON] = float(int(row[L.R_UNISON]))
     row[L.R_COARSE] = float(int(row[L.R_COARSE]))
 
