@@ -171,12 +171,6 @@ class Engine:
         heapq.heappush(self._queue, (frame, self._push_seq, row.copy()))
         self._push_seq += 1
 
-    def queued_rows(self) -> np.ndarray:
-        """The rows pushed and not yet published (a copy, float64 (k, ROW), any order)."""
-        if not self._queue:
-            return np.zeros((0, L.ROW), dtype=np.float64)
-        return np.stack([item[2] for item in self._queue])
-
     def ring_write(self, row: np.ndarray) -> bool:
         """Publish one row straight into the in-arena ring (single producer); False if full."""
         a, ly = self.arena, self.layout

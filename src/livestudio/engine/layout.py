@@ -31,7 +31,7 @@ LY_PEND_CAP = 6      # pending-event table rows
 LY_GLOBALS = 7       # offset of globals (G_*)
 LY_VOICES = 8        # offset of voice fields: arena[LY_VOICES + field * MV + v]
 LY_SRC = 9           # source scratch [CH][MV]
-LY_ENV = 10          # envelope scratch [CH][MV]
+# 10: unused
 LY_LANES = 11        # pass-2 lanes per chunk row [CH] (1 + the last slot sounding there)
 LY_GAINS = 12        # per-bus voice gains [NB][6][MV] (dry L/R, delay L/R, reverb L/R)
 LY_BUSBUF = 13       # bus inputs [NB][6][CH]
@@ -375,7 +375,6 @@ def build_layout(sizes: Sizes) -> np.ndarray:
         (LY_GLOBALS, G_FIELDS),
         (LY_VOICES, V_FIELDS * mv),
         (LY_SRC, ch * mv),
-        (LY_ENV, ch * mv),
         (LY_LANES, ch),
         (LY_SCRATCH, max(2 * mv, 5 * ch)),  # comb scratch, supersaw rows, master window
         (LY_GAINS, nb * 6 * mv),
