@@ -148,3 +148,10 @@ def test_changing_sync_in_the_file_switches_the_clock_source(session: LiveSessio
     session.reload()
     _wait(lambda: ("set_sync", "internal") in calls)
     assert [c for c in calls if c[0] == "set_sync"] == [("set_sync", "link"), ("set_sync", "internal")]
+
+
+def test_set_sync_checks_the_spec_and_reaches_the_engine(session: LiveSession) -> None:
+    session.set_sync("midi:tr8")
+    assert session.engine.calls[-1] == ("set_sync", "midi:tr8")  # type: ignore[attr-defined]
+    with pytest.raises(SessionError, match="clock source"):
+        session.set_sync("mid1")

@@ -13,10 +13,13 @@ MIDI note first. Messages (front -> engine), all plain tuples:
 - ``("midi", [MidiEvent, ...])``
 - ``("tempo", cps, at_frame, at_cycle)`` / ``("anchor", frame, cycle, cps)``
 - ``("playing", bool)``, ``("mute", track_id, bool)``, ``("remove", track_id)``,
-  ``("panic",)``, ``("sync", "internal|midi[:PORT]|link")``, ``("record", path_or_None)``, ``("samples", path)``, ``("quit",)``
+  ``("panic",)``, ``("flush",)``, ``("sync", "internal|midi[:PORT]|link")``,
+  ``("record", path_or_None)``, ``("samples", path)``, ``("quit",)``
 
 Engine -> front: ``("hello", info_dict)``, ``("error", text)``, ``("fatal", text)``,
-``("sync", sync_dict)``, ``("recording", path_or_None)``.
+``("sync", sync_dict)``, ``("recording", path_or_None)``, ``("transport", playing, beat)``
+(a followed clock's Start/Continue/Stop or Link start/stop: the front starts or stops
+its scheduler to match).
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ class _Engine:
         self.recorder: Any = None
         self.hub: Any = None
         self.errors_sent: set[str] = set()
+        self._send_lock = threading.Lock()   # the sync thread sends too
 
     def activate(self, cfg: EngineConfig) -> None:
         """Attach the shared status block, load samples, set up clock, recorder, MIDI."""
@@ -118,13 +122,20 @@ class _Engine:
         self.backend.command("tempo", 0, float(cfg.anchor[2]), int(cfg.start_frame))
         self.recorder = Recorder(self.runtime.rec_ring, st, sample_rate=self.runtime.sample_rate)
         self.hub = _make_hub(self.clock, cfg.midi)
+        if self.hub is not None:
+            self.hub.on_transport = self._on_source_transport
 
     def send(self, msg: tuple[Any, ...]) -> None:
         """Send to the front; a broken pipe means the front is gone (the loop ends)."""
         try:
-            self.conn.send(msg)
+            with self._send_lock:
+                self.conn.send(msg)
         except (BrokenPipeError, EOFError, OSError):
             pass
+
+    def _on_source_transport(self, playing: bool, beat: float) -> None:
+        """A followed clock started or stopped (sync thread): tell the front."""
+        self.send(("transport", bool(playing), float(beat)))
 
     def error(self, text: str) -> None:
         """Report an error once (the same text is not repeated)."""
@@ -192,6 +203,8 @@ class _Engine:
                 self.hub.remove_track(msg[2])
         elif kind == "panic":
             self._panic()
+        elif kind == "flush":
+            self.backend.command("flush", 0, 0.0, self._now())
         elif kind == "sync":
             if self.hub is None:
                 self.error(f"sync {msg[1]!r}: MIDI and Link are not available in the engine")
