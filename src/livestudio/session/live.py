@@ -197,7 +197,9 @@ class LiveSession:
         if self._started:
             return
         self._started = True
-        result = load_path(self.path, timeout_s=self.options.load_timeout_s)
+        # the first load runs in the validator first too: a file stuck in a C call must not
+        # freeze the front before it ever plays
+        result = load_path(self.path, timeout_s=self.options.load_timeout_s, isolate=True)
         if result.ok and result.settings.sync and hasattr(self.engine, "midi"):
             # the clock source is the engine's MIDI hub's business (set before it starts)
             midi = dict(getattr(self.engine, "midi") or {})
