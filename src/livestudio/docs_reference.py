@@ -163,6 +163,11 @@ _ENGINE_NOTES: dict[str, str] = {
           "[Instruments](#instruments); any other name is a sample folder (error when no "
           "sample root has it). `\"name:3\"` picks file 3. A sample folder named like a "
           "built-in drum (`bd`, `sd`, `hh`, ...) wins over the synthesized drum. Default `sine`."),
+    "nudge": ("Seconds to shift the onset (SuperDirt): positive later, negative earlier, "
+              "within +-1 s. An early nudge longer than the lookahead (100 ms) arrives late."),
+    "midinote": "Pitch as a MIDI number (SuperDirt's name); `note` wins when both are set.",
+    "delaysync": ("1: `delaytime` counts in cycles and follows the tempo (`0.1875` = a dotted "
+                  "eighth); 0 (default): seconds."),
     "bank": ("Sample bank prefix, as in Strudel: `s(\"bd\").bank(\"RolandTR909\")` plays "
              "the sample folder `RolandTR909_bd`."),
     "n": ("Samples: which file of the folder (wraps around). Synths: the pitch as a MIDI "

@@ -169,6 +169,8 @@ def _canonical(controls: Mapping[str, Any]) -> dict[str, Any]:
 def _pitch_midi(c: Mapping[str, Any]) -> float | None:
     if "note" in c:
         return note_to_midi(c["note"])
+    if "midinote" in c:  # SuperDirt's name: a MIDI number
+        return clamp(c["midinote"], 36.0, -24.0, 160.0)
     return None
 
 

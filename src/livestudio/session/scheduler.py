@@ -268,15 +268,38 @@ class Scheduler:
         onset = Fraction(hap.whole.begin)
         end = Fraction(hap.whole.end)
         locations = tuple(tuple(loc) for loc in (hap.context or {}).get("locations", ()))
+        controls = value_to_controls(hap.value)
         return ScheduledEvent(
             track=track,
             cycle=onset,
             cycle_end=end,
-            frame=self.tempo.frame_at(onset),
+            frame=self.tempo.frame_at(onset) + nudge_frames(controls, self.tempo.sample_rate),
             duration_s=self.tempo.seconds_between(onset, end),
-            controls=value_to_controls(hap.value),
+            controls=controls,
             locations=locations,  # type: ignore[arg-type]
         )
+
+
+MAX_NUDGE_S = 1.0
+
+
+def nudge_frames(controls: Mapping[str, Any], sample_rate: int) -> int:
+    """``nudge`` (seconds, as in SuperDirt: push an onset late or, negative, early) in
+    frames, within +-1 s; anything that is not a finite number counts as 0.
+
+    >>> nudge_frames({"nudge": 0.01}, 48000), nudge_frames({"nudge": "x"}, 48000), nudge_frames({}, 48000)
+    (480, 0, 0)
+    """
+    value = controls.get("nudge")
+    if value is None:
+        return 0
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return 0
+    if not math.isfinite(seconds):
+        return 0
+    return int(round(max(-MAX_NUDGE_S, min(MAX_NUDGE_S, seconds)) * sample_rate))
 
 
 def engine_controls(event: ScheduledEvent, bus: int) -> dict[str, Any]:

@@ -78,3 +78,16 @@ def test_unknown_instrument_raises_through_resolver() -> None:
 def test_resonance_maps_to_q() -> None:
     assert _encode({"resonance": 0})[L.R_RES] == pytest.approx(1 / math.sqrt(2))
     assert _encode({"resonance": 0.2})[L.R_RES] == pytest.approx(P.Q_BUTTERWORTH * 2.0)
+
+
+def test_midinote_sets_the_pitch_and_note_wins() -> None:
+    from livestudio.engine import layout as L
+    from livestudio.engine.params import encode
+
+    def freq(**c: object) -> float:
+        row = encode(0, {"s": "saw", **c}, sample_rate=48000, max_buses=4, max_delay_s=2.0,
+                     resolve_sample=lambda name, n: 0)
+        return float(row[L.R_FREQ])
+
+    assert freq(midinote=69) == pytest.approx(440.0)
+    assert freq(midinote=69, note=57) == pytest.approx(220.0)

@@ -90,7 +90,7 @@ def test_clock_out_over_jack(jack_midi: JackServer, tmp_path: Any) -> None:
         time.sleep(1.0)
         hub.set_playing(False)
         t_off = time.monotonic()
-        time.sleep(0.05)
+        wait_until(lambda: bool(gear.messages()) and gear.messages()[-1] == (0xFC,), 2.0)
         msgs = gear.messages()
         assert msgs[0] in ((0xFA,), (0xF2, msgs[0][1] if len(msgs[0]) > 1 else 0, msgs[0][2] if len(msgs[0]) > 2 else 0))
         assert msgs[-1] == (0xFC,)
@@ -98,8 +98,8 @@ def test_clock_out_over_jack(jack_midi: JackServer, tmp_path: Any) -> None:
         # 48 per second at 120 BPM, from the first 16th boundary after the start; receive
         # times carry JACK's period and the scheduler of a busy machine (timing figures are
         # the clock benchmark's job), so the bounds here only catch wrong behaviour
-        assert ticks[0] - t_on < 0.125 + 0.05
-        assert abs(len(ticks) - (t_off - ticks[0]) * 48) <= 6
+        assert ticks[0] - t_on < 0.125 + 0.1, ticks[0] - t_on
+        assert abs(len(ticks) - (t_off - ticks[0]) * 48) <= 6, (len(ticks), t_off - ticks[0])
         intervals = [b - a for a, b in zip(ticks, ticks[1:])]
         assert abs(sum(intervals) / len(intervals) - 0.5 / 24) < 0.001
     finally:
