@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from livestudio.engine.midi import messages as mm
 from livestudio.engine.midi.cc import CCStore
 from livestudio.engine.midi.clock_out import BEATS_PER_CYCLE, ClockOut
-from livestudio.engine.midi.input import MidiInput, NoteListener
+from livestudio.engine.midi.input import ControlListener, MidiInput, NoteListener
 from livestudio.engine.midi.outport import OutPort
 from livestudio.engine.midi.sender import NOTE_ON, PLAIN, MidiSender, Timed
 from livestudio.engine.midi.timing import EngineClock
@@ -358,6 +358,11 @@ class MidiHub:
         """Call ``listener(NoteInput)`` for keys played on the ``midi_in`` ports."""
         for midi_in in self.inputs:
             midi_in.add_listener(listener)
+
+    def add_control_listener(self, listener: ControlListener) -> None:
+        """Call ``listener(ControlInput)`` for control changes on the ``midi_in`` ports."""
+        for midi_in in self.inputs:
+            midi_in.add_control_listener(listener)
 
     def poll_status(self) -> dict[str, object]:
         """``sync``, ``sync_ok``, ``link_peers``, ``bpm`` of the source, MIDI counters and errors."""
