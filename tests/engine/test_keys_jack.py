@@ -234,3 +234,47 @@ def test_pedal_retrigger_bad_bytes_and_a_flood_of_keys(keyboard: Keyboard, tmp_p
         assert status.errors == []
     finally:
         session.close()
+
+
+def test_play_headless_with_midi_in_plays_the_keys_example(keyboard: Keyboard, tmp_path: Path) -> None:
+    """The user's way in: ``livestudio play examples/keys.py --midi-in PORT``."""
+    import json
+    import subprocess
+    import sys
+    import threading
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "keys.py"
+    cmd = [sys.executable, "-m", "livestudio.cli", "play", str(example), "--headless", "--status-json",
+           "--output", "device", "--backend", "core", "--midi-in", "keytest", "--duration", "6"]
+    front = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    lines: list[dict[str, object]] = []
+
+    def read() -> None:
+        assert front.stdout is not None
+        for line in front.stdout:
+            if line.startswith("{"):
+                lines.append(json.loads(line))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        _wait(lambda: len(lines) >= 2, 60)              # playing (one line is printed at start)
+        time.sleep(0.5)                                 # the keys patches reach the engine
+        keyboard.on(57, channel=1)                      # a chord on the lead, a bass note on 2
+        keyboard.on(60, channel=1)
+        keyboard.on(64, channel=1)
+        keyboard.on(45, channel=2)
+        n = len(lines)
+        _wait(lambda: len(lines) >= n + 3, 10)          # held for a few status lines
+        for note, channel in ((57, 1), (60, 1), (64, 1), (45, 2)):
+            keyboard.off(note, channel=channel)
+        assert front.wait(60) == 0, front.stderr.read()[-2000:] if front.stderr else ""
+    finally:
+        if front.poll() is None:
+            front.kill()
+            front.wait()
+    reader.join(5)
+    held = lines[n:n + 3]
+    assert all(float(line["levels"]["lead"]) > 0.01 for line in held), held     # type: ignore[index]
+    assert all(float(line["levels"]["bass"]) > 0.01 for line in held), held     # type: ignore[index]
+    assert lines[-1]["errors"] == [] and lines[-1]["late"] == 0
