@@ -264,6 +264,7 @@ def test_play_headless_with_midi_in_plays_the_keys_example(keyboard: Keyboard, t
         keyboard.on(60, channel=1)
         keyboard.on(64, channel=1)
         keyboard.on(45, channel=2)
+        time.sleep(0.1)                                 # sounding before the next status line
         n = len(lines)
         _wait(lambda: len(lines) >= n + 3, 10)          # held for a few status lines
         for note, channel in ((57, 1), (60, 1), (64, 1), (45, 2)):
@@ -278,3 +279,32 @@ def test_play_headless_with_midi_in_plays_the_keys_example(keyboard: Keyboard, t
     assert all(float(line["levels"]["lead"]) > 0.01 for line in held), held     # type: ignore[index]
     assert all(float(line["levels"]["bass"]) > 0.01 for line in held), held     # type: ignore[index]
     assert lines[-1]["errors"] == [] and lines[-1]["late"] == 0
+
+
+def test_a_keyboard_plugged_in_after_the_start_is_picked_up(jack_server: JackServer, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIVESTUDIO_MIDI_API", "jack")
+    song = tmp_path / "song.py"
+    song.write_text(_song())
+    session = LiveSession(song, LiveOptions(output="device", backend="core", watch=False,
+                                            spare_engine=False, midi={"midi_in": "latekeys"}))
+    session.start()
+    late = None
+    try:
+        _ready(session)
+        _wait(lambda: any("no keyboard yet" in e.message and "latekeys" in e.message
+                          for e in session.status().errors), 5)
+        late = Keyboard("latekeys")                  # plugged in mid-set
+        deadline = time.monotonic() + 10
+        while True:                                  # the hub looks for it about once a second
+            late.on(60)
+            heard = any(_voices(session) > 0 or time.sleep(0.01) for _ in range(30))
+            late.off(60)
+            if heard:
+                break
+            assert time.monotonic() < deadline, session.engine.sync  # type: ignore[attr-defined]
+        _wait(lambda: _voices(session) == 0)
+    finally:
+        session.close()
+        if late is not None:
+            late.close()

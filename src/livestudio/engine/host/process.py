@@ -246,8 +246,12 @@ class _Engine:
                 self.error(f"keys tracks need the core engine backend, not {self.backend.name!r}")
             return
         if patches and not (self.hub is not None and getattr(self.hub, "inputs", None)):
-            self.error("a midikeys() track is playing but no MIDI input is open: "
-                       "start with --midi-in PORT (livestudio devices lists the ports)")
+            problems = list(getattr(self.hub, "input_problems", list)())
+            if problems:
+                self.error("a midikeys() track has no keyboard yet: " + "; ".join(problems))
+            else:
+                self.error("a midikeys() track is playing but no MIDI input is open: "
+                           "start with --midi-in PORT (livestudio devices lists the ports)")
         for text in self.keys.set_patches(track, patches):
             self.error(f"keys: {text}")
 
