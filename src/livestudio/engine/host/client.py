@@ -283,7 +283,7 @@ class EngineProcess:
             for tid, muted in self._engine_muted.items():
                 if muted:
                     self._send(("mute", tid, True))
-            for tid, patches in self._keys.items():
+            for tid, patches in list(self._keys.items()):
                 self._send(("keys", tid, patches))
         if self.on_restart is not None:
             self.on_restart(self.frame_now())
