@@ -162,7 +162,10 @@ _DOC_OVERRIDES = {
 _ENGINE_NOTES: dict[str, str] = {
     "s": ("Instrument or sample folder. Built-in instruments are listed under "
           "[Instruments](#instruments); any other name is a sample folder (error when no "
-          "sample root has it). `\"name:3\"` picks file 3. Default `sine`."),
+          "sample root has it). `\"name:3\"` picks file 3. A sample folder named like a "
+          "built-in drum (`bd`, `sd`, `hh`, ...) wins over the synthesized drum. Default `sine`."),
+    "bank": ("Sample bank prefix, as in Strudel: `s(\"bd\").bank(\"RolandTR909\")` plays "
+             "the sample folder `RolandTR909_bd`."),
     "n": ("Samples: which file of the folder (wraps around). Synths: the pitch as a MIDI "
           "number when neither `note` nor `freq` is set. After `.scale(...)`: a scale degree."),
     "note": ("Pitch: a MIDI number or a note name (`c4` = 60, `eb2`, `f#3`; octave 3 when "

@@ -34,7 +34,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from livestudio.engine import layout as L
-from livestudio.errors import EngineError
+from livestudio.errors import EngineError, UnknownInstrumentError
 
 # instrument ids (the render dispatches on these)
 I_SINE = 0
@@ -189,8 +189,18 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     if ":" in name:  # "bd:3"
         name, _, idx = name.partition(":")
         n_index = int(idx) if idx.strip().lstrip("-").isdigit() else n_index
+    bank = str(c.get("bank", "") or "").strip()
+    if bank:  # Strudel's banks: s("bd").bank("RolandTR909") plays folder RolandTR909_bd
+        name = f"{bank}_{name}"
     inst = INSTRUMENTS.get(name.lower())
     row[L.R_SAMPLE] = -1.0
+    if inst in DRUMS:
+        # the musician's own kit wins: a sample folder named like a built-in drum plays
+        try:
+            row[L.R_SAMPLE] = float(resolve_sample(name, n_index))
+            inst = I_SAMPLE
+        except UnknownInstrumentError:
+            pass
     if inst is None:
         row[L.R_SAMPLE] = float(resolve_sample(name, n_index))
         inst = I_SAMPLE

@@ -64,6 +64,8 @@ class EngineProcess:
         self.restart_times_s: list[float] = []
         self.errors: list[str] = []
         self.on_restart: Callable[[int], None] | None = None
+        # a followed clock's Start/Stop (called on the pipe's reader thread)
+        self.on_transport: Callable[[bool, float], None] | None = None
         self.sync: dict[str, Any] = {}
         self.track_ids: dict[str, int] = {}
         self._track_names: dict[int, str] = {}
@@ -223,6 +225,13 @@ class EngineProcess:
                 self.sync = dict(msg[1])
             elif kind == "recording":
                 self._recording = msg[1]
+            elif kind == "transport":
+                callback = self.on_transport
+                if callback is not None:
+                    try:
+                        callback(bool(msg[1]), float(msg[2]))
+                    except Exception as exc:  # the reader must live on: say why
+                        self._error(f"transport: {type(exc).__name__}: {exc}")
             elif kind == "pong":
                 self._pongs.append((float(msg[1]), float(msg[2]), time.monotonic()))
 
@@ -424,6 +433,10 @@ class EngineProcess:
     def panic(self) -> None:
         """All voices off, all MIDI notes off."""
         self._send(("panic",))
+
+    def flush(self) -> None:
+        """Drop the notes already sent but not yet started (after a relocation)."""
+        self._send(("flush",))
 
     def set_sync(self, spec: str) -> None:
         """Follow another clock source mid-set (the beat does not jump); kept over restarts."""

@@ -121,6 +121,8 @@ def core_backend(sample_rate: int, *, blocksize: int = 128) -> Backend:
         elif kind == "panic":  # queued notes would still start: drop them first
             write(P.command_row(at, L.K_FLUSH, bus=-1))
             write(P.command_row(at, L.K_PANIC))
+        elif kind == "flush":  # a relocation: queued notes belong to the old position
+            write(P.command_row(at, L.K_FLUSH, bus=-1))
         elif kind == "mute":
             write(P.command_row(at, L.K_MUTE, bus=bus, value=float(value)))
         elif kind == "release":

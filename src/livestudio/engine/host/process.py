@@ -13,12 +13,15 @@ MIDI note first. Messages (front -> engine), all plain tuples:
 - ``("midi", [MidiEvent, ...])``
 - ``("tempo", cps, at_frame, at_cycle)`` / ``("anchor", frame, cycle, cps)``
 - ``("playing", bool)``, ``("mute", track_id, bool)``, ``("remove", track_id)``,
-  ``("panic",)``, ``("sync", "internal|midi[:PORT]|link")``, ``("record", path_or_None)``, ``("samples", path)``, ``("quit",)``
+  ``("panic",)``, ``("flush",)``, ``("sync", "internal|midi[:PORT]|link")``,
+  ``("record", path_or_None)``, ``("samples", path)``, ``("quit",)``
 - ``("keys", track_id, [KeyPatch, ...])``: the current patches of a keys track, played
   from the ``--midi-in`` keys (:mod:`.keys`); an empty list stops it and releases its keys
 
 Engine -> front: ``("hello", info_dict)``, ``("error", text)``, ``("fatal", text)``,
-``("sync", sync_dict)``, ``("recording", path_or_None)``.
+``("sync", sync_dict)``, ``("recording", path_or_None)``, ``("transport", playing, beat)``
+(a followed clock's Start/Continue/Stop or Link start/stop: the front starts or stops
+its scheduler to match).
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ class _Engine:
         self.hub: Any = None
         self.keys: Any = None          # KeyboardPlayer: keys played live (core backend)
         self.errors_sent: set[str] = set()
+        self._send_lock = threading.Lock()   # the sync thread sends too
 
     def activate(self, cfg: EngineConfig) -> None:
         """Attach the shared status block, load samples, set up clock, recorder, MIDI."""
@@ -121,6 +125,8 @@ class _Engine:
         self.backend.command("tempo", 0, float(cfg.anchor[2]), int(cfg.start_frame))
         self.recorder = Recorder(self.runtime.rec_ring, st, sample_rate=self.runtime.sample_rate)
         self.hub = _make_hub(self.clock, cfg.midi)
+        if self.hub is not None:
+            self.hub.on_transport = self._on_source_transport
         if self.backend.keys is not None:
             from livestudio.engine.host.keys import KeyboardPlayer
             self.keys = KeyboardPlayer(self.backend.keys, frame_now=self.clock.frame_now,
@@ -133,9 +139,14 @@ class _Engine:
     def send(self, msg: tuple[Any, ...]) -> None:
         """Send to the front; a broken pipe means the front is gone (the loop ends)."""
         try:
-            self.conn.send(msg)
+            with self._send_lock:
+                self.conn.send(msg)
         except (BrokenPipeError, EOFError, OSError):
             pass
+
+    def _on_source_transport(self, playing: bool, beat: float) -> None:
+        """A followed clock started or stopped (sync thread): tell the front."""
+        self.send(("transport", bool(playing), float(beat)))
 
     def error(self, text: str) -> None:
         """Report an error once (the same text is not repeated)."""
@@ -207,6 +218,8 @@ class _Engine:
                 self.hub.remove_track(msg[2])
         elif kind == "panic":
             self._panic()
+        elif kind == "flush":
+            self.backend.command("flush", 0, 0.0, self._now())
         elif kind == "keys":
             self._keys(int(msg[1]), list(msg[2]))
         elif kind == "sync":
