@@ -149,10 +149,10 @@ class KeyboardPlayer:
                 self.muted.discard(track)
 
     def remove(self, track: int) -> None:
-        """Forget a track: its keys are released, its patches dropped."""
+        """Forget a track: its keys are released, its patches dropped (a mute stays until
+        the front unmutes it, as the front's own mute state does)."""
         with self._lock:
             self.patches.pop(track, None)
-            self.muted.discard(track)
             self._release_track(track, self._stamp())
 
     def panic(self) -> None:
