@@ -81,7 +81,7 @@ GROUPS: list[tuple[str, str, list[str]]] = [
         "scale_type_intervals", "render_voicing", "voicing_notes", "chord_root",
     ]),
     ("session", "Session settings", ["tempo", "quantize", "sync", "samples"]),
-    ("midi", "MIDI", ["midi", "cc", "ccin"]),
+    ("midi", "MIDI", ["midi", "cc", "ccin", "midikeys"]),
     ("types", "Types and pattern internals (for writing your own functions)", [
         "Pattern", "Hap", "TimeSpan", "Time", "to_time", "is_pattern", "register",
     ]),
@@ -118,7 +118,8 @@ SECTION_INTROS: dict[str, str] = {
         "apply at the same boundary as the tracks of that save; `sync` is read when "
         "`livestudio play` starts (changing it later takes a restart)."),
     "midi": (
-        "Route events to MIDI gear, send CCs, and read incoming CCs as a signal. "
+        "Route events to MIDI gear, send CCs, read incoming CCs as a signal, and play an "
+        "instrument from a MIDI keyboard (`midikeys`, with `livestudio play --midi-in PORT`). "
         "The controls MIDI reads are listed under [Controls](#controls)."),
     "types": (
         "What a pattern is made of, and the `Pattern` methods the library itself is "

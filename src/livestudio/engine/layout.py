@@ -204,7 +204,8 @@ V_IR = 64            # 1 / release frames
 V_LG = 65            # envelope level when the gate closes
 V_AUX = 66           # 40 instrument-specific state slots
 AUX_N = 40
-V_FIELDS = V_AUX + AUX_N
+V_KEY = V_AUX + AUX_N  # key id of a held voice (a keyboard note; 0: none), see K_RELEASE
+V_FIELDS = V_KEY + 1
 
 # ---------------------------------------------------------------- float32 pass-2 state
 # (in the pool, so the hot loop moves half the bytes; mirrored from the float64 fields)
@@ -278,6 +279,7 @@ R_DELAYSYNC = 39
 R_ROOM = 40          # reverb send 0..1
 R_SIZE = 41          # reverb size 0..1
 R_VALUE = 42         # command argument (cps, mute flag)
+R_KEY = 43           # key id (>= 1): a held note (gate open until K_RELEASE); 0 = a plain note
 ROW = 48
 
 # event kinds
@@ -287,6 +289,7 @@ K_PANIC = 3          # fade out every voice
 K_MUTE = 4           # bus in R_BUS, 1/0 in R_VALUE
 K_KILL = 5           # silence every voice at once, clear bus tails
 K_FLUSH = 6          # on arrival: drop the queued note rows of bus R_BUS (-1: every bus)
+K_RELEASE = 7        # close the gate of the held voices of key R_KEY (-1: all) on bus R_BUS (-1: all)
 
 
 @dataclass(frozen=True)

@@ -271,11 +271,38 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     return row
 
 
-def command_row(frame: int, kind: int, *, bus: int = 0, value: float = 0.0) -> np.ndarray:
-    """A control row (``K_CPS``, ``K_PANIC``, ``K_MUTE``, ``K_KILL``, ``K_FLUSH``) for the ring."""
+def command_row(frame: int, kind: int, *, bus: int = 0, value: float = 0.0,
+                key: int = 0) -> np.ndarray:
+    """A control row (``K_CPS``, ``K_PANIC``, ``K_MUTE``, ``K_KILL``, ``K_FLUSH``,
+    ``K_RELEASE``) for the ring."""
     row = np.zeros(L.ROW, dtype=np.float64)
     row[L.R_FRAME] = float(int(frame))
     row[L.R_KIND] = kind
     row[L.R_BUS] = bus
     row[L.R_VALUE] = value
+    row[L.R_KEY] = float(int(key))
     return row
+
+
+MAX_KEY = 1 << 40   # key ids are exact integers in a float64 slot
+
+
+def hold(row: np.ndarray, key: int) -> np.ndarray:
+    """Make the note ``row`` a held key (in place; returns it).
+
+    Its gate stays open until a ``K_RELEASE`` row with the same bus and ``key`` (at
+    most ``layout.MAX_AGE`` frames, then it releases on its own); ``R_DUR`` is ignored.
+    Drums and samples without ``loop`` still play their own length.
+    """
+    if not 1 <= int(key) <= MAX_KEY:
+        raise EngineError(f"a key id is an integer 1..{MAX_KEY}, got {key!r}")
+    row[L.R_KEY] = float(int(key))
+    return row
+
+
+def release_row(frame: int, *, bus: int, key: int) -> np.ndarray:
+    """The ``K_RELEASE`` row that closes the gate of held ``key`` on ``bus`` at ``frame``
+    (``key = -1``: every held voice of the bus; ``bus = -1``: every bus)."""
+    if not (int(key) == -1 or 1 <= int(key) <= MAX_KEY):
+        raise EngineError(f"a key id is an integer 1..{MAX_KEY} (or -1 for all), got {key!r}")
+    return command_row(frame, L.K_RELEASE, bus=bus, key=key)

@@ -41,6 +41,7 @@ RECENT_EVENTS = 256
 SWITCH_INTERVAL_S = 0.001   # the GIL switch interval the front uses while playing
 SCHEDULER_NICE = -10        # the scheduler thread's nice value, where permitted
 RELOCATE_TOLERANCE = Fraction(1, 1000)   # cycles: a larger anchor mismatch is a relocation
+KEYS_REFRESH_S = 0.02       # keys tracks' patches are sampled this often (sent when changed)
 
 
 @dataclass
@@ -188,6 +189,8 @@ class LiveSession:
         self._ops: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._sync_spec: str | None = None
         self.relocations = 0                  # jumps of a followed clock (Start, SPP)
+        self._keys_sent: dict[str, list[dict[str, Any]]] = {}
+        self._keys_next = 0.0
 
     # --- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
@@ -325,15 +328,20 @@ class LiveSession:
                 except queue.Empty:
                     break
                 op()
-            if not self._playing or self.scheduler is None or self.tempo is None:
-                return 0
-            self._follow_engine_tempo()
-            horizon = self._frame_now() + int(self.lookahead_s * self._sr)
-            until = self.tempo.cycle_at(horizon)
-            events, new_errors = self.scheduler.advance(until)
+            keys, new_errors = self._keys_changes()
+            events: list[ScheduledEvent] = []
+            if self._playing and self.scheduler is not None and self.tempo is not None:
+                self._follow_engine_tempo()
+                horizon = self._frame_now() + int(self.lookahead_s * self._sr)
+                until = self.tempo.cycle_at(horizon)
+                events, errors = self.scheduler.advance(until)
+                new_errors += errors
+                self._remove_due(until)
             if new_errors:
+                assert self.scheduler is not None
                 self._track_errors = dict(self.scheduler.errors())
-            self._remove_due(until)
+        for name, patches in keys.items():
+            self.engine.set_keys(name, patches)  # type: ignore[attr-defined]
         if events:
             margin = (events[0].frame - self._frame_now()) / self._sr
             if margin < self.min_margin_s:
@@ -347,6 +355,27 @@ class LiveSession:
         if new_errors:
             self._notify("errors")
         return len(events)
+
+    def _keys_changes(self) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+        """Keys tracks whose patch changed since it was last sent (``[]``: no longer
+        played), sampled at the current cycle every ``KEYS_REFRESH_S``; and new errors.
+
+        Runs while stopped too: a keyboard plays whether or not the transport runs.
+        """
+        if self.scheduler is None or self.tempo is None \
+                or not callable(getattr(self.engine, "set_keys", None)):
+            return {}, []
+        now = time.monotonic()
+        if now < self._keys_next:
+            return {}, []
+        self._keys_next = now + KEYS_REFRESH_S
+        patches, errors = self.scheduler.keys_patches(self.current_cycle())
+        changes = {name: p for name, p in patches.items() if self._keys_sent.get(name, []) != p}
+        for name in self._keys_sent:
+            if name not in patches:
+                changes[name] = []
+        self._keys_sent = {name: p for name, p in patches.items() if p}
+        return changes, errors
 
     def _follow_engine_tempo(self) -> None:
         """Under external sync the engine moves the tempo anchor: re-anchor to it."""

@@ -158,7 +158,7 @@ def test_follow_a_clock_over_jack(jack_midi: JackServer) -> None:
 
 def test_keyboard_notes_and_cc_in_over_jack(jack_midi: JackServer, tmp_path: Any) -> None:
     from livestudio.engine.midi.cc import CCStore
-    from livestudio.engine.midi.input import NoteInput
+    from livestudio.engine.midi.input import ControlInput, NoteInput
 
     store = CCStore.create()                       # the front creates it ...
     keyboard = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, "keys")
@@ -168,6 +168,8 @@ def test_keyboard_notes_and_cc_in_over_jack(jack_midi: JackServer, tmp_path: Any
                                   "state_file": str(tmp_path / "u.json")}).start()
     played: list[NoteInput] = []
     hub.add_note_listener(played.append)
+    controls: list[ControlInput] = []
+    hub.add_control_listener(controls.append)      # the sustain pedal's way in
     try:
         keyboard.send_message([0xB1, 74, 127])
         keyboard.send_message([0x91, 64, 90])
@@ -178,6 +180,7 @@ def test_keyboard_notes_and_cc_in_over_jack(jack_midi: JackServer, tmp_path: Any
         assert store.read(74) == 1.0 and store.read(74, channel=2) == 1.0
         assert store.read(74, channel=3, default=0.25) == 0.25
         assert [(n.channel, n.note, n.velocity) for n in played] == [(2, 64, 90), (2, 64, 0)]
+        assert [(c.channel, c.number, c.value) for c in controls] == [(2, 74, 127), (1, 1, 0)]
     finally:
         hub.close()
         keyboard.close_port()

@@ -19,6 +19,7 @@ import numpy as np
 from livestudio.engine import layout as L
 from livestudio.engine.kernels.effects import clear_bus_rows, process_buses
 from livestudio.engine.kernels.jit import kernel
+from livestudio.engine.kernels.keys import release_keys
 from livestudio.engine.kernels.master import master_block
 from livestudio.engine.kernels.voices import free_voice, render_voices, start_voice, steal
 
@@ -161,6 +162,8 @@ def apply_event(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
             a[ly[L.LY_BUSST] + b * L.BUS_FIELDS + L.B_MUTED] = 1.0 if a[r + L.R_VALUE] > 0.0 else 0.0
     elif kind == L.K_KILL:
         kill_all(a, ly, p)
+    elif kind == L.K_RELEASE:
+        release_keys(a, ly, p, int(a[r + L.R_BUS]), a[r + L.R_KEY], now)
 
 
 @kernel
@@ -179,7 +182,8 @@ def render_chunk(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
         r = pend + int(a[srt + j]) * L.ROW
         ef = int(a[r + L.R_FRAME])
         if ef < f:
-            a[st + L.ST_LATE] += 1.0
+            if a[r + L.R_KEY] == 0.0:  # keys played live sound as soon as they can: not late
+                a[st + L.ST_LATE] += 1.0
             ef = f
         if ef > s:
             render_voices(a, ly, p, s, s - base, ef - base)

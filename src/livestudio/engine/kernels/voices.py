@@ -223,6 +223,9 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     sus = a[r + L.R_SUS]
     rel = max(math.floor(a[r + L.R_REL] * sr + 0.5), math.floor(MIN_RELEASE_S * sr))
     gate = math.floor(a[r + L.R_DUR] * sr + 0.5)
+    key = a[r + L.R_KEY]
+    if key > 0.0:
+        gate = float(L.MAX_AGE)  # a held key: open until K_RELEASE (kernels/keys.py)
     freq = a[r + L.R_FREQ]
     rate = a[r + L.R_RATE]
     if inst == P.I_SAMPLE:
@@ -241,8 +244,10 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
             span = math.ceil((endf - begin) / abs(eff))
             rel = max(min(rel, math.floor(span / 4.0)), 1.0)  # short sounds: short fade
             gate = max(span - rel, 0.0)
+            key = 0.0  # a one-shot: a key release does not cut it
     elif inst >= P.I_BD and inst <= P.I_HT:
         gate = math.floor(drum_length(inst) * sr + 0.5)
+        key = 0.0  # drums play their own length, held or not
         a[vb + L.V_RATE * mv + v] = rate
         for j in range(4):
             a[vb + (L.V_AUX + 2 + j) * mv + v] = 1.0  # envelopes start at 1
@@ -264,6 +269,7 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     a[vb + L.V_R * mv + v] = rel
     a[vb + L.V_GATE * mv + v] = gate
     a[vb + L.V_END * mv + v] = gate + rel
+    a[vb + L.V_KEY * mv + v] = key
     ia = inverse(att)
     idc = inverse(dec)
     a[vb + L.V_IA * mv + v] = ia
