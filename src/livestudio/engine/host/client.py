@@ -223,6 +223,8 @@ class EngineProcess:
                 self._error(str(msg[1]))
             elif kind == "sync":
                 self.sync = dict(msg[1])
+                for text in self.sync.get("midi_errors", ()):   # missing ports and the like
+                    self._error(str(text))
             elif kind == "recording":
                 self._recording = msg[1]
             elif kind == "transport":
