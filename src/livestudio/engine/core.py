@@ -183,6 +183,14 @@ class Engine:
             raise EngineError(f"bus {bus} is out of range 0..{self.max_buses - 1}")
         self.push_row(P.release_row(self.frame if frame is None else frame, bus=bus, key=key))
 
+    def end_notes(self, bus: int, *, frame: int | None = None) -> None:
+        """A track removed: every sounding note of ``bus`` goes into its release at
+        ``frame`` (held or not; drums and one-shot samples play out), tails ring on."""
+        if not 0 <= bus < self.max_buses:
+            raise EngineError(f"bus {bus} is out of range 0..{self.max_buses - 1}")
+        self.push_row(P.release_row(self.frame if frame is None else frame, bus=bus, key=-1,
+                                    all_notes=True))
+
     def push_row(self, row: np.ndarray) -> None:
         """Queue a pre-encoded row (``params.encode`` / ``params.command_row``)."""
         if row.shape != (L.ROW,) or row.dtype != np.float64:

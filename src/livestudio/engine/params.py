@@ -300,9 +300,13 @@ def hold(row: np.ndarray, key: int) -> np.ndarray:
     return row
 
 
-def release_row(frame: int, *, bus: int, key: int) -> np.ndarray:
+def release_row(frame: int, *, bus: int, key: int, all_notes: bool = False) -> np.ndarray:
     """The ``K_RELEASE`` row that closes the gate of held ``key`` on ``bus`` at ``frame``
-    (``key = -1``: every held voice of the bus; ``bus = -1``: every bus)."""
+    (``key = -1``: every held voice of the bus; ``bus = -1``: every bus). ``all_notes``
+    (with ``key = -1``): every sounding note of the bus, held or not, except one-shots
+    (a track removed: its notes end as if their keys were lifted)."""
     if not (int(key) == -1 or 1 <= int(key) <= MAX_KEY):
         raise EngineError(f"a key id is an integer 1..{MAX_KEY} (or -1 for all), got {key!r}")
-    return command_row(frame, L.K_RELEASE, bus=bus, key=key)
+    if all_notes and int(key) != -1:
+        raise EngineError("all_notes releases every note of a bus: key must be -1")
+    return command_row(frame, L.K_RELEASE, bus=bus, key=key, value=1.0 if all_notes else 0.0)

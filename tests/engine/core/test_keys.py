@@ -176,3 +176,29 @@ def test_bad_key_ids_are_refused(make_engine: Callable[..., Engine], key: int) -
     if key != -1:
         with pytest.raises(EngineError):
             eng.release(key)
+
+
+def test_a_removed_track_releases_its_notes_and_lets_one_shots_play_out(
+        make_engine: Callable[..., Engine]) -> None:
+    def render(end_at: int | None) -> tuple[np.ndarray, np.ndarray]:
+        eng = make_engine()
+        eng.push(0, {**PAD, "duration": 2.0, "release": 0.1, "orbit": 1})   # a long pad note
+        eng.push(0, {"s": "bd", "orbit": 2, "gain": 0.8})                     # a drum on another bus
+        eng.push(0, {"s": "bd", "orbit": 1, "gain": 0.8})                     # and one on the pad's
+        if end_at is not None:
+            eng.end_notes(1, frame=end_at)
+            eng.end_notes(2, frame=end_at)
+        buses = np.zeros((eng.max_buses, SR, 2), dtype=np.float32)
+        eng.render_into(np.zeros((SR, 2), dtype=np.float32), buses=buses)
+        return buses[1, :, 0].copy(), buses[2, :, 0].copy()
+
+    end = SR // 4
+    kept1, kept2 = render(None)
+    cut1, cut2 = render(end)
+    np.testing.assert_array_equal(cut2, kept2)               # the drum plays its own length
+    np.testing.assert_array_equal(cut1[:end], kept1[:end])   # nothing changes before the frame
+    drum_only = kept2                                        # bus 1 = pad + the same drum
+    pad_after = cut1[end:] - drum_only[end:]
+    assert np.abs(pad_after[:480]).max() > 0.2               # releasing, not cut ...
+    assert np.abs(pad_after[int(0.12 * SR):]).max() < 1e-6   # ... over its 0.1 s release
+    assert max_step(pad_after[:2400]) <= max_step(kept1[end - 2400:end] - drum_only[end - 2400:end]) * 1.5

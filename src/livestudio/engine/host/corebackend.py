@@ -25,12 +25,11 @@ COMMAND_LEAD_BLOCKS = 3   # commands are stamped a few blocks ahead, so they are
 class CoreKeys:
     """The engine's event ring as a ``keys.KeyOutput``: held notes and their releases."""
 
-    def __init__(self, engine: Any, lock: threading.Lock, unmute: Any) -> None:
+    def __init__(self, engine: Any, lock: threading.Lock) -> None:
         from livestudio.engine import layout as L
 
         self.engine = engine
         self.lock = lock
-        self.unmute = unmute        # unmute(bus) after a track removal muted the bus
         self._frame_slot = int(engine.layout[L.LY_GLOBALS]) + L.G_FRAME
 
     def check(self, controls: Mapping[str, Any]) -> None:
@@ -45,7 +44,6 @@ class CoreKeys:
 
         with self.lock:
             row = P.hold(self.engine.encode(frame, controls), key)
-            self.unmute(int(row[L.R_BUS]))
             if not self.engine.ring_write(row):
                 raise EngineError("engine event ring full: a key was dropped")
 
@@ -75,7 +73,6 @@ def core_backend(sample_rate: int, *, blocksize: int = 128) -> Backend:
     gl = int(ly[L.LY_GLOBALS])
     st = int(ly[L.LY_STATUS])
     reported: set[str] = set()
-    removed: set[int] = set()
     lock = threading.Lock()     # the ring's producers: this thread and the MIDI thread
 
     def now_plus() -> int:
@@ -85,19 +82,11 @@ def core_backend(sample_rate: int, *, blocksize: int = 128) -> Backend:
         with lock:
             return bool(eng.ring_write(row))
 
-    def unmute(bus: int) -> None:
-        """A bus muted by a track removal plays again when something is sent to it
-        (call with the lock held)."""
-        if bus in removed:
-            removed.discard(bus)
-            eng.ring_write(P.command_row(now_plus(), L.K_MUTE, bus=bus, value=0.0))
-
     def push_events(events: Sequence[WireEvent]) -> list[str]:
         errors: list[str] = []
         dropped = 0
         for frame, track, controls, _duration in events:
             with lock:
-                unmute(int(controls.get("orbit", 0)))
                 try:
                     row = eng.encode(frame, controls)
                 except LivestudioError as exc:
@@ -126,10 +115,10 @@ def core_backend(sample_rate: int, *, blocksize: int = 128) -> Backend:
         elif kind == "mute":
             write(P.command_row(at, L.K_MUTE, bus=bus, value=float(value)))
         elif kind == "release":
-            with lock:
-                removed.add(bus)
+            # a track removed: its queued notes never start, its sounding notes go into
+            # their release (as if the keys were lifted) and its tails ring out -- no cut
             write(P.command_row(at, L.K_FLUSH, bus=bus))
-            write(P.command_row(at, L.K_MUTE, bus=bus, value=1.0))
+            write(P.release_row(at, bus=bus, key=-1, all_notes=True))
 
     def load_samples(path: str) -> None:
         roots = [str(r) for r in eng.library.roots]
@@ -141,7 +130,7 @@ def core_backend(sample_rate: int, *, blocksize: int = 128) -> Backend:
         render=_render_marker, frame_slot=gl + L.G_FRAME, voices_slot=st + L.ST_ACTIVE,
         late_slot=st + L.ST_LATE, levels_slot=st + L.ST_FIELDS, levels_n=eng.max_buses,
         levels_stride=4, push_events=push_events, command=command, load_samples=load_samples,
-        keys=CoreKeys(eng, lock, unmute), pool=eng.pool, keep=[eng])
+        keys=CoreKeys(eng, lock), pool=eng.pool, keep=[eng])
 
 
 def _render_marker(*args: Any) -> None:

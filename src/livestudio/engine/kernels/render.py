@@ -163,7 +163,7 @@ def apply_event(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     elif kind == L.K_KILL:
         kill_all(a, ly, p)
     elif kind == L.K_RELEASE:
-        release_keys(a, ly, p, int(a[r + L.R_BUS]), a[r + L.R_KEY], now)
+        release_keys(a, ly, p, int(a[r + L.R_BUS]), a[r + L.R_KEY], now, a[r + L.R_VALUE] > 0.0)
 
 
 @kernel
