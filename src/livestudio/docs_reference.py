@@ -164,6 +164,13 @@ _ENGINE_NOTES: dict[str, str] = {
           "[Instruments](#instruments); any other name is a sample folder (error when no "
           "sample root has it). `\"name:3\"` picks file 3. A sample folder named like a "
           "built-in drum (`bd`, `sd`, `hh`, ...) wins over the synthesized drum. Default `sine`."),
+    "lpenv": ("Low-pass envelope depth in octaves (default 1 when any `lp*` envelope control "
+              "is set): the cutoff goes from `cutoff` to `cutoff × 2**lpenv` and back along "
+              "its own ADSR (negative: sweeps down). Needs `cutoff`. Updated every 32 frames."),
+    "lpattack": "Low-pass envelope attack in seconds (default 0.005).",
+    "lpdecay": "Low-pass envelope decay in seconds (default 0.14).",
+    "lpsustain": "Low-pass envelope sustain level 0..1 (default 0).",
+    "lprelease": "Low-pass envelope release in seconds (default 0.1), from where the gate closes.",
     "nudge": ("Seconds to shift the onset (SuperDirt): positive later, negative earlier, "
               "within +-1 s. An early nudge longer than the lookahead (100 ms) arrives late."),
     "midinote": "Pitch as a MIDI number (SuperDirt's name); `note` wins when both are set.",

@@ -205,7 +205,14 @@ V_LG = 65            # envelope level when the gate closes
 V_AUX = 66           # 40 instrument-specific state slots
 AUX_N = 40
 V_KEY = V_AUX + AUX_N  # key id of a held voice (a keyboard note; 0: none), see K_RELEASE
-V_FIELDS = V_KEY + 1
+V_FENV = V_KEY + 1   # low-pass envelope: depth (octaves; 0 = none), stage lengths (frames),
+V_FA = V_KEY + 2     # sustain level, the cutoff it starts from (Hz) and the filter's Q
+V_FD = V_KEY + 3
+V_FS = V_KEY + 4
+V_FR = V_KEY + 5
+V_FCUT = V_KEY + 6
+V_FQ = V_KEY + 7
+V_FIELDS = V_KEY + 8
 
 # ---------------------------------------------------------------- float32 pass-2 state
 # (in the pool, so the hot loop moves half the bytes; mirrored from the float64 fields)
@@ -280,7 +287,12 @@ R_ROOM = 40          # reverb send 0..1
 R_SIZE = 41          # reverb size 0..1
 R_VALUE = 42         # command argument (cps, mute flag)
 R_KEY = 43           # key id (>= 1): a held note (gate open until K_RELEASE); 0 = a plain note
-ROW = 48
+R_FENV = 44          # low-pass envelope depth in octaves (0 = no filter envelope)
+R_FATT = 45          # its attack, decay (seconds), sustain (0..1), release (seconds)
+R_FDEC = 46
+R_FSUS = 47
+R_FREL = 48
+ROW = 56
 
 # event kinds
 K_NOTE = 1

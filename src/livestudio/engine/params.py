@@ -248,6 +248,7 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     row[L.R_HCUTOFF] = clamp(c["hcutoff"], 0.0, 20.0, nyq) if "hcutoff" in c else 0.0
     row[L.R_HRES] = _resonance_q(c.get("hresonance", 0.0))
     row[L.R_BANDF] = clamp(c["bandf"], 0.0, 20.0, nyq) if "bandf" in c else 0.0
+    _filter_envelope(row, c)
 
     # sample / drum playback rate: speed * 2**((note - 36) / 12)
     speed = clamp(c.get("speed", 1.0), 1.0, -16.0, 16.0)
@@ -269,6 +270,25 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     else:
         row[L.R_DELAYTIME] = clamp(c.get("delaytime", 0.25), 0.25, 0.001, dmax)
     return row
+
+
+FILTER_ENV_KEYS = ("lpenv", "lpattack", "lpdecay", "lpsustain", "lprelease")
+FILTER_ENV_DEFAULTS = (1.0, 0.005, 0.14, 0.0, 0.1)   # octaves, s, s, level, s (as Strudel)
+
+
+def _filter_envelope(row: np.ndarray, c: Mapping[str, Any]) -> None:
+    """The low-pass filter envelope: on when the low-pass is and any of ``lpenv``,
+    ``lpattack``, ``lpdecay``, ``lpsustain``, ``lprelease`` is set. The cutoff moves from
+    ``cutoff`` to ``cutoff * 2**lpenv`` and back along its own ADSR (a negative depth
+    sweeps down); in octaves, so it sounds the same at any cutoff."""
+    if row[L.R_CUTOFF] <= 0.0 or not any(key in c for key in FILTER_ENV_KEYS):
+        return
+    depth, att, dec, sus, rel = FILTER_ENV_DEFAULTS
+    row[L.R_FENV] = clamp(c.get("lpenv", depth), depth, -10.0, 10.0)
+    row[L.R_FATT] = clamp(c.get("lpattack", att), att, 0.0, 60.0)
+    row[L.R_FDEC] = clamp(c.get("lpdecay", dec), dec, 0.0, 60.0)
+    row[L.R_FSUS] = clamp(c.get("lpsustain", sus), sus, 0.0, 1.0)
+    row[L.R_FREL] = clamp(c.get("lprelease", rel), rel, 0.0, 60.0)
 
 
 def command_row(frame: int, kind: int, *, bus: int = 0, value: float = 0.0,

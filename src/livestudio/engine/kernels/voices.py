@@ -20,6 +20,7 @@ from livestudio.engine import layout as L
 from livestudio.engine import params as P
 from livestudio.engine.kernels.drums import drum_clap, drum_hat, drum_kick, drum_rim, drum_snare
 from livestudio.engine.kernels.envelope import adsr_level, gate_level, inverse
+from livestudio.engine.kernels.filterenv import filter_envelopes
 from livestudio.engine.kernels.filters import flush, svf_coefs, voice_inserts
 from livestudio.engine.kernels.jit import kernel
 from livestudio.engine.kernels.oscillators import (
@@ -321,6 +322,14 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     a[vb + L.V_A3 * mv + v] = a3
     a[vb + L.V_M0 * mv + v] = 0.0 if cutoff > 0.0 else 1.0
     a[vb + L.V_M2 * mv + v] = 1.0 if cutoff > 0.0 else 0.0
+    if cutoff > 0.0 and a[r + L.R_FENV] != 0.0:   # the cutoff follows its own envelope
+        a[vb + L.V_FENV * mv + v] = a[r + L.R_FENV]
+        a[vb + L.V_FA * mv + v] = min(math.floor(a[r + L.R_FATT] * sr + 0.5), float(L.MAX_AGE))
+        a[vb + L.V_FD * mv + v] = min(math.floor(a[r + L.R_FDEC] * sr + 0.5), float(L.MAX_AGE))
+        a[vb + L.V_FS * mv + v] = a[r + L.R_FSUS]
+        a[vb + L.V_FR * mv + v] = max(min(math.floor(a[r + L.R_FREL] * sr + 0.5), float(L.MAX_AGE)), 1.0)
+        a[vb + L.V_FCUT * mv + v] = cutoff
+        a[vb + L.V_FQ * mv + v] = a[r + L.R_RES]
     hcut = a[r + L.R_HCUTOFF]
     if hcut > 0.0:
         a1, a2, a3, k = svf_coefs(hcut, a[r + L.R_HRES], sr)
@@ -613,6 +622,7 @@ def render_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int
         if a[ly[L.LY_BUSST] + b * L.BUS_FIELDS + L.B_NVOICES] > 0.0:
             a[used + nused] = b
             nused += 1
+    filter_envelopes(a, ly, p, fs - t0, hi)   # at the chunk's first frame: block-size free
     voices_pass1(a, ly, p, fs, t0, t1, hi)
     voices_pass2(a, ly, p, fs, t0, t1, hi, nused)
     voices_finish(a, ly, p, hi)
