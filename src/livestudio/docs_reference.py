@@ -171,6 +171,9 @@ _ENGINE_NOTES: dict[str, str] = {
     "lpdecay": "Low-pass envelope decay in seconds (default 0.14).",
     "lpsustain": "Low-pass envelope sustain level 0..1 (default 0).",
     "lprelease": "Low-pass envelope release in seconds (default 0.1), from where the gate closes.",
+    "cut": ("Cut group (an integer > 0, as in Tidal): a new note stops the sounding notes "
+            "of the same group on the same track with a 5 ms fade (`s(\"hh*8, oh(3,8)\").cut(1)`: "
+            "the closed hat chokes the open one)."),
     "nudge": ("Seconds to shift the onset (SuperDirt): positive later, negative earlier, "
               "within +-1 s. An early nudge longer than the lookahead (100 ms) arrives late."),
     "midinote": "Pitch as a MIDI number (SuperDirt's name); `note` wins when both are set.",

@@ -212,7 +212,8 @@ V_FS = V_KEY + 4
 V_FR = V_KEY + 5
 V_FCUT = V_KEY + 6
 V_FQ = V_KEY + 7
-V_FIELDS = V_KEY + 8
+V_CUT = V_KEY + 8    # cut group (0: none)
+V_FIELDS = V_KEY + 9
 
 # ---------------------------------------------------------------- float32 pass-2 state
 # (in the pool, so the hot loop moves half the bytes; mirrored from the float64 fields)
@@ -292,6 +293,7 @@ R_FATT = 45          # its attack, decay (seconds), sustain (0..1), release (sec
 R_FDEC = 46
 R_FSUS = 47
 R_FREL = 48
+R_CUT = 49           # cut group (> 0): a new note stops the sounding ones of its group and bus
 ROW = 56
 
 # event kinds

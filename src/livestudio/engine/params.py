@@ -249,6 +249,7 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     row[L.R_HRES] = _resonance_q(c.get("hresonance", 0.0))
     row[L.R_BANDF] = clamp(c["bandf"], 0.0, 20.0, nyq) if "bandf" in c else 0.0
     _filter_envelope(row, c)
+    row[L.R_CUT] = float(int(clamp(c.get("cut", 0.0), 0.0, 0.0, 1e6)))
 
     # sample / drum playback rate: speed * 2**((note - 36) / 12)
     speed = clamp(c.get("speed", 1.0), 1.0, -16.0, 16.0)

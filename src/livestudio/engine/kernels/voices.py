@@ -149,6 +149,18 @@ def steal(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, now: int) -> Non
 
 
 @kernel
+def cut_group(a: np.ndarray, ly: np.ndarray, p: np.ndarray, bus: int, cut: float, now: int) -> None:
+    """``cut``: a new note of group ``cut`` on ``bus`` stops the group's sounding voices
+    there (a closed hi-hat chokes the open one), with the steal's short fade."""
+    mv = ly[L.LY_MV]
+    vb = ly[L.LY_VOICES]
+    for v in range(mv):
+        if a[vb + L.V_ACTIVE * mv + v] != 0.0 and a[vb + L.V_CUT * mv + v] == cut \
+                and int(a[vb + L.V_BUS * mv + v]) == bus:
+            steal(a, ly, p, v, now)
+
+
+@kernel
 def allocate(a: np.ndarray, ly: np.ndarray, p: np.ndarray, now: int) -> int:
     """A free voice slot for a note at ``now``; steals the oldest voice when full."""
     mv = ly[L.LY_MV]
@@ -201,6 +213,9 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
         st = ly[L.LY_SMPTAB] + row * L.SMP_FIELDS
         if a[st + L.SMP_FRAMES] < 1.0:
             return
+    cut = a[r + L.R_CUT]
+    if cut > 0.0:
+        cut_group(a, ly, p, int(a[r + L.R_BUS]), cut, now)
     v = allocate(a, ly, p, now)
     if v < 0:
         return
@@ -213,6 +228,7 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     bus = min(max(bus, 0), int(ly[L.LY_NB]) - 1)
     a[vb + L.V_INST * mv + v] = inst
     a[vb + L.V_BUS * mv + v] = bus
+    a[vb + L.V_CUT * mv + v] = cut
     a[vb + L.V_SEQ * mv + v] = seq
     a[vb + L.V_ONSET * mv + v] = float(now)
     seed = int(a[gl + L.G_SEED]) & 0xFFFFFFFF
