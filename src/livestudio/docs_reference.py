@@ -174,6 +174,9 @@ _ENGINE_NOTES: dict[str, str] = {
     "cut": ("Cut group (an integer > 0, as in Tidal): a new note stops the sounding notes "
             "of the same group on the same track with a 5 ms fade (`s(\"hh*8, oh(3,8)\").cut(1)`: "
             "the closed hat chokes the open one)."),
+    "djf": ("DJ filter, one knob 0..1: 0.5 is off, lower closes a low-pass (20 Hz at 0), "
+            "higher opens a high-pass (to the top at 1); exponential in Hz, +-0.02 dead zone "
+            "around the middle. Per note (`djf(ccin(1))` on a knob)."),
     "nudge": ("Seconds to shift the onset (SuperDirt): positive later, negative earlier, "
               "within +-1 s. An early nudge longer than the lookahead (100 ms) arrives late."),
     "midinote": "Pitch as a MIDI number (SuperDirt's name); `note` wins when both are set.",

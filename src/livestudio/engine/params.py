@@ -247,6 +247,8 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     row[L.R_RES] = _resonance_q(c.get("resonance", 0.0))
     row[L.R_HCUTOFF] = clamp(c["hcutoff"], 0.0, 20.0, nyq) if "hcutoff" in c else 0.0
     row[L.R_HRES] = _resonance_q(c.get("hresonance", 0.0))
+    if "djf" in c:
+        _dj_filter(row, clamp(c["djf"], 0.5, 0.0, 1.0), nyq)
     row[L.R_BANDF] = clamp(c["bandf"], 0.0, 20.0, nyq) if "bandf" in c else 0.0
     _filter_envelope(row, c)
     row[L.R_CUT] = float(int(clamp(c.get("cut", 0.0), 0.0, 0.0, 1e6)))
@@ -271,6 +273,22 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     else:
         row[L.R_DELAYTIME] = clamp(c.get("delaytime", 0.25), 0.25, 0.001, dmax)
     return row
+
+
+DJF_LOW_HZ = 20.0
+DJF_DEAD = 0.02    # around the middle the DJ filter is off
+
+
+def _dj_filter(row: np.ndarray, djf: float, nyq: float) -> None:
+    """``djf``, one knob for a DJ mixer's filter: 0.5 is off, below it a low-pass closing
+    to 20 Hz at 0, above it a high-pass opening to the top at 1 (exponential in Hz).
+    Combines with ``cutoff``/``hcutoff`` (the more closing one wins)."""
+    if djf < 0.5 - DJF_DEAD:
+        fc = DJF_LOW_HZ * (nyq / DJF_LOW_HZ) ** (djf / (0.5 - DJF_DEAD))
+        row[L.R_CUTOFF] = min(row[L.R_CUTOFF], fc) if row[L.R_CUTOFF] > 0.0 else fc
+    elif djf > 0.5 + DJF_DEAD:
+        fc = DJF_LOW_HZ * (nyq / DJF_LOW_HZ) ** ((djf - 0.5 - DJF_DEAD) / (0.5 - DJF_DEAD))
+        row[L.R_HCUTOFF] = max(row[L.R_HCUTOFF], fc)
 
 
 FILTER_ENV_KEYS = ("lpenv", "lpattack", "lpdecay", "lpsustain", "lprelease")
