@@ -43,8 +43,8 @@ class Engine:
                  sample_paths: Iterable[str | os.PathLike[str]] = (),
                  pool_floats: int = 1 << 24, ring_capacity: int = 4096,
                  pending_capacity: int = 2048, max_delay_s: float = 2.0,
-                 ceiling_db: float = -1.0, limiter: bool = True, cps: float = 0.5,
-                 seed: int = 0, arena: np.ndarray | None = None) -> None:
+                 ceiling_db: float = -1.0, limiter: bool = True, master: bool = True,
+                 cps: float = 0.5, seed: int = 0, arena: np.ndarray | None = None) -> None:
         if not 8000 <= sample_rate <= 384000:
             raise EngineError(f"sample rate {sample_rate} is out of range 8000..384000")
         if not 1 <= max_voices <= 4096:
@@ -71,6 +71,9 @@ class Engine:
             raise EngineError("pool_floats is too small to hold the wavetables")
         self.pool = np.zeros(pool_floats, dtype=np.float32)
         self._init_state(cps=cps, ceiling_db=ceiling_db if limiter else 200.0)
+        self.master = master
+        if not master:
+            self.arena[self.layout[L.LY_MASTER] + L.M_BYPASS] = 1.0
         self.arena[self.layout[L.LY_GLOBALS] + L.G_SEED] = float(int(seed) & 0xFFFFFFFF)
         self.library = SampleLibrary(sample_paths)
         self._pool_top = L.pool_tables_end(self.layout)
@@ -114,8 +117,9 @@ class Engine:
 
     @property
     def latency(self) -> int:
-        """Frames the master limiter delays the output (compensate in offline renders)."""
-        return limiter_latency(int(self.layout[L.LY_LA]))
+        """Frames the master limiter delays the output (compensate in offline renders);
+        0 without a master bus."""
+        return limiter_latency(int(self.layout[L.LY_LA])) if self.master else 0
 
     @property
     def handle(self) -> np.ndarray:
@@ -374,10 +378,15 @@ def warm_kernels() -> float:
     eng.render(64)
     eng.kill()
     eng.render(64)
-    # the offline stems entry point, as render_tracks calls it (a strided view)
+    # the stems entry point with a strided view (as in render_into(out, buses=stems[:, a:b]))
     stems = np.zeros((2, 128, 2), dtype=np.float32)
     eng.render_into(np.zeros((64, 2), dtype=np.float32), buses=stems[:, :64])
     return time.perf_counter() - t0
+
+
+def master_latency() -> int:
+    """Frames the master bus delays the signal (``Engine.latency`` with a master)."""
+    return limiter_latency(L.Sizes().lookahead)
 
 
 def master_offline(premaster: np.ndarray, sample_rate: int, *, gain_db: float = 0.0,

@@ -32,7 +32,7 @@ LY_GLOBALS = 7       # offset of globals (G_*)
 LY_VOICES = 8        # offset of voice fields: arena[LY_VOICES + field * MV + v]
 LY_SRC = 9           # source scratch [CH][MV]
 LY_ENV = 10          # envelope scratch [CH][MV]
-LY_ROWBUF = 11       # one output row [MV]
+LY_LANES = 11        # pass-2 lanes per chunk row [CH] (1 + the last slot sounding there)
 LY_GAINS = 12        # per-bus voice gains [NB][6][MV] (dry L/R, delay L/R, reverb L/R)
 LY_BUSBUF = 13       # bus inputs [NB][6][CH]
 LY_BUSST = 14        # bus state [NB][BUS_FIELDS]
@@ -76,6 +76,7 @@ G_SEQ = 4            # arrival counter of events (orders equal frames)
 G_PEND_N = 5         # rows in use in the pending table
 G_VOICE_SEQ = 6      # voice start counter (age for stealing, noise seeds)
 G_SEED = 7           # user seed mixed into every voice's noise generator
+G_VOICE_HI = 8       # no voice slot at or above this is active (an upper bound)
 G_FIELDS = 16
 
 # ---------------------------------------------------------------- status outputs
@@ -129,6 +130,7 @@ M_TPPREV = 7         # true peak of the previous inter-sample interval
 M_ZEROS = 8          # consecutive frames of exactly silent master input
 M_GMIN = 9           # minimum of the required-gain window
 M_GSUM = 10          # sum of the smoothed-gain window
+M_BYPASS = 11        # 1: no master bus, the output is the plain sum of the buses
 M_FIELDS = 12
 
 TP_TAPS = 16         # taps per phase of the 4x true-peak interpolator
@@ -241,6 +243,7 @@ H_KIDX = 20          # scratch: table index
 H_KFR = 21           # scratch: interpolation fraction
 H_ROW = 22           # scratch: one output row
 H_FIELDS = 23
+VOICE_LANES = 1      # pass 2 runs voice slots in whole groups of this many
 MAX_AGE = 1 << 23    # gates are capped so ages stay exact in float32 (175 s at 48 kHz)
 
 # ---------------------------------------------------------------- event row slots
@@ -313,7 +316,7 @@ class Sizes:
     sample_rate: int = 48000
     max_voices: int = 256
     max_buses: int = 16
-    chunk: int = 32
+    chunk: int = 0  # 0: default_chunk(sample_rate)
     ring_capacity: int = 4096
     pending_capacity: int = 2048
     max_delay_s: float = 2.0
@@ -325,8 +328,26 @@ class Sizes:
 
     @property
     def voice_slots(self) -> int:
-        """Physical voice slots: the limit plus room for stolen voices to fade."""
-        return self.max_voices + max(4, self.max_voices // 8)
+        """Physical voice slots: the limit plus room for stolen voices to fade, rounded
+        up to whole groups of ``VOICE_LANES`` (pass 2 runs whole groups)."""
+        slots = self.max_voices + max(4, self.max_voices // 8)
+        return (slots + VOICE_LANES - 1) // VOICE_LANES * VOICE_LANES
+
+
+MAX_CHUNK = 128
+
+
+def default_chunk(sample_rate: int) -> int:
+    """The internal chunk: the largest power of two up to ``MAX_CHUNK`` frames that is
+    no longer than the shortest reverb filter (128 at 44.1 and 48 kHz).
+
+    Longer chunks spread each chunk's fixed work (events, buses, master) thinner.
+    """
+    shortest = int(reverb_lengths(sample_rate).min())
+    chunk = MAX_CHUNK
+    while chunk > shortest:
+        chunk //= 2
+    return chunk
 
 
 def reverb_lengths(sample_rate: int) -> np.ndarray:
@@ -346,7 +367,7 @@ def build_layout(sizes: Sizes) -> np.ndarray:
     ly = np.zeros(LY_SIZE, dtype=np.int64)
     mv = sizes.voice_slots
     nb = sizes.max_buses
-    ch = sizes.chunk
+    ch = sizes.chunk or default_chunk(sizes.sample_rate)
     ly[LY_SR] = sizes.sample_rate
     ly[LY_MV] = mv
     ly[LY_MAXV] = sizes.max_voices
@@ -372,8 +393,8 @@ def build_layout(sizes: Sizes) -> np.ndarray:
         (LY_VOICES, V_FIELDS * mv),
         (LY_SRC, ch * mv),
         (LY_ENV, ch * mv),
-        (LY_ROWBUF, mv),
-        (LY_SCRATCH, max(2 * mv, 4 * ch)),
+        (LY_LANES, ch),
+        (LY_SCRATCH, max(2 * mv, 5 * ch)),  # comb scratch, supersaw rows, master window
         (LY_GAINS, nb * 6 * mv),
         (LY_BUSBUF, nb * 6 * ch),
         (LY_BUSST, nb * BUS_FIELDS),

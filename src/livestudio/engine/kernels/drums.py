@@ -10,6 +10,7 @@
 
 State lives in the voice's aux slots; ``rate`` (speed and note) scales every pitch.
 Exponential decays are per-frame multipliers, so rendering is block-size invariant.
+Sines and saturation use ``approx`` (errors below 1e-7, no library calls per sample).
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import math
 
 import numpy as np
 
+from livestudio.engine.kernels.approx import sin2pi, tanh_fast
 from livestudio.engine.kernels.filters import svf_coefs, svf_tick
 from livestudio.engine.kernels.jit import kernel
 from livestudio.engine.kernels.oscillators import lcg_next
 
-TWO_PI = 2.0 * math.pi
 NOISE_SCALE = 2.0 / 4294967296.0
 
 
@@ -47,10 +48,10 @@ def drum_kick(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: float
     norm = 1.0 / math.tanh(drive)
     for t in range(t0, t1):
         f = rate * (f_lo + (f_hi - f_lo) * pe)
-        body = math.sin(TWO_PI * ph)
+        body = sin2pi(ph)
         s = lcg_next(s)
         noise = s * NOISE_SCALE - 1.0
-        a[off + t * stride] = 0.85 * norm * math.tanh(drive * body * ae) + noise_amt * noise * ce
+        a[off + t * stride] = 0.85 * norm * tanh_fast(drive * body * ae) + noise_amt * noise * ce
         ph += f / sr
         ph -= math.floor(ph)
         pe *= kp
@@ -82,8 +83,8 @@ def drum_snare(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: floa
         noise = s * NOISE_SCALE - 1.0
         v1, v2, ic1, ic2 = svf_tick(noise, ic1, ic2, a1, a2, a3)
         band = k * v1
-        tone = 0.6 * math.sin(TWO_PI * p1) + 0.4 * math.sin(TWO_PI * p2)
-        a[off + t * stride] = math.tanh(1.3 * (0.8 * tone * te + 0.9 * band * ne))
+        tone = 0.6 * sin2pi(p1) + 0.4 * sin2pi(p2)
+        a[off + t * stride] = tanh_fast(1.3 * (0.8 * tone * te + 0.9 * band * ne))
         p1 += 185.0 * rate / sr
         p1 -= math.floor(p1)
         p2 += 330.0 * rate / sr
@@ -168,29 +169,47 @@ def drum_hat(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: float,
 @kernel
 def drum_clap(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: float,
               off: int, stride: int, t0: int, t1: int, age0: int) -> None:
-    """Band-passed noise with four quick bursts and a tail."""
+    """Band-passed noise with four quick bursts and a tail.
+
+    The latest burst that has started sets the level (it is the loudest): it starts
+    at its exact value on its first frame and falls by a per-frame multiplier after;
+    the tail likewise from its start.
+    """
     c1, c2, c3, ck = svf_coefs(1200.0 * rate, 2.0, sr)
     ic1 = a[aux]
     ic2 = a[aux + mv]
+    burst_env = a[aux + 2 * mv]
+    tail_env = a[aux + 3 * mv]
     s = int(a[rng])
     spacing = 0.009 * sr
     tail_start = 3.0 * spacing
+    tau_burst = 0.0045 * sr
+    tau_tail = 0.11 * sr
+    k_burst = math.exp(-1.0 / tau_burst)
+    k_tail = math.exp(-1.0 / tau_tail)
     for t in range(t0, t1):
         n = float(age0 + (t - t0))
-        # the latest burst that has started is the loudest (exp falls with n - start)
-        env = 0.0
+        burst_env *= k_burst
         for burst in range(3, -1, -1):
             start = burst * spacing
             if n >= start:
-                env = max(env, math.exp(-(n - start) / (0.0045 * sr)))
+                if n - 1.0 < start:  # this burst's first frame
+                    burst_env = math.exp(-(n - start) / tau_burst)
                 break
+        env = burst_env
         if n >= tail_start:
-            env = max(env, 0.7 * math.exp(-(n - tail_start) / (0.11 * sr)))
+            if n - 1.0 < tail_start:
+                tail_env = 0.7 * math.exp(-(n - tail_start) / tau_tail)
+            else:
+                tail_env *= k_tail
+            env = max(env, tail_env)
         s = lcg_next(s)
         v1, v2, ic1, ic2 = svf_tick(s * NOISE_SCALE - 1.0, ic1, ic2, c1, c2, c3)
-        a[off + t * stride] = math.tanh(2.5 * ck * v1 * env)
+        a[off + t * stride] = tanh_fast(2.5 * ck * v1 * env)
     a[aux] = ic1
     a[aux + mv] = ic2
+    a[aux + 2 * mv] = burst_env
+    a[aux + 3 * mv] = tail_env
     a[rng] = float(s)
 
 
@@ -207,8 +226,8 @@ def drum_rim(a: np.ndarray, aux: int, mv: int, rng: int, sr: float, rate: float,
     s = int(a[rng])
     for t in range(t0, t1):
         s = lcg_next(s)
-        tone = 0.55 * math.sin(TWO_PI * p1) + 0.45 * math.sin(TWO_PI * p2)
-        a[off + t * stride] = math.tanh(1.5 * (tone * env + 0.4 * (s * NOISE_SCALE - 1.0) * ce))
+        tone = 0.55 * sin2pi(p1) + 0.45 * sin2pi(p2)
+        a[off + t * stride] = tanh_fast(1.5 * (tone * env + 0.4 * (s * NOISE_SCALE - 1.0) * ce))
         p1 += 1700.0 * rate / sr
         p1 -= math.floor(p1)
         p2 += 460.0 * rate / sr

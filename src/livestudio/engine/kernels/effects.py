@@ -66,13 +66,17 @@ def bus_delay(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: int
     a[bs + L.B_DIDLE] = idle
 
 
-@kernel
+@kernel(ordered=True)
 def comb4(a: np.ndarray, ly: np.ndarray, bs: int, taps: int, i: int, start: int, xin: int,
-          act: int, yo: int, t0: int, t1: int, feedback: float) -> None:
+          yo: int, t0: int, t1: int, feedback: float) -> float:
     """Reverb combs ``i .. i + 3`` (buffers from ``start``) over rows ``t0 .. t1``;
-    their outputs add to ``a[yo + t]`` in comb order."""
-    ch = ly[L.LY_CH]
-    sc = ly[L.LY_SCRATCH]
+    their outputs add to ``a[yo + t]`` in comb order. Returns the largest output
+    magnitude (0.0: they read nothing but zeros).
+
+    Runs in stretches where no comb's position wraps, so every buffer access is a
+    plain offset; per sample the same operations in the same order wherever the
+    stretches (or the blocks) split the rows.
+    """
     n0 = int(a[taps + i])
     n1 = int(a[taps + i + 1])
     n2 = int(a[taps + i + 2])
@@ -89,52 +93,108 @@ def comb4(a: np.ndarray, ly: np.ndarray, bs: int, taps: int, i: int, start: int,
     f1 = a[bs + L.B_RFILT + i + 1]
     f2 = a[bs + L.B_RFILT + i + 2]
     f3 = a[bs + L.B_RFILT + i + 3]
-    for t in range(t0, t1):
-        x = a[xin + t]
-        y0 = a[s0 + p0]
-        y1 = a[s1 + p1]
-        y2 = a[s2 + p2]
-        y3 = a[s3 + p3]
-        f0 = tail_flush(y0 * (1.0 - REV_DAMP) + f0 * REV_DAMP)
-        f1 = tail_flush(y1 * (1.0 - REV_DAMP) + f1 * REV_DAMP)
-        f2 = tail_flush(y2 * (1.0 - REV_DAMP) + f2 * REV_DAMP)
-        f3 = tail_flush(y3 * (1.0 - REV_DAMP) + f3 * REV_DAMP)
-        a[s0 + p0] = tail_flush(x + f0 * feedback)
-        a[s1 + p1] = tail_flush(x + f1 * feedback)
-        a[s2 + p2] = tail_flush(x + f2 * feedback)
-        a[s3 + p3] = tail_flush(x + f3 * feedback)
-        a[act + t] += abs(y0) + abs(y1) + abs(y2) + abs(y3)
-        a[sc + t] = y0
-        a[sc + ch + t] = y1
-        a[sc + 2 * ch + t] = y2
-        a[sc + 3 * ch + t] = y3
-        p0 = p0 + 1 if p0 + 1 < n0 else 0
-        p1 = p1 + 1 if p1 + 1 < n1 else 0
-        p2 = p2 + 1 if p2 + 1 < n2 else 0
-        p3 = p3 + 1 if p3 + 1 < n3 else 0
+    keep = 1.0 - REV_DAMP
+    loud = 0.0
+    t = t0
+    while t < t1:
+        run = min(t1 - t, n0 - p0, n1 - p1, n2 - p2, n3 - p3)
+        # views from row t on (non-negative indices: no wraparound arithmetic)
+        xs = a[xin + t: xin + t + run]
+        ys = a[yo + t: yo + t + run]
+        c0 = a[s0 + p0: s0 + p0 + run]
+        c1 = a[s1 + p1: s1 + p1 + run]
+        c2 = a[s2 + p2: s2 + p2 + run]
+        c3 = a[s3 + p3: s3 + p3 + run]
+        for j in range(run):
+            x = xs[j]
+            y0 = c0[j]
+            y1 = c1[j]
+            y2 = c2[j]
+            y3 = c3[j]
+            f0 = y0 * keep + f0 * REV_DAMP
+            f1 = y1 * keep + f1 * REV_DAMP
+            f2 = y2 * keep + f2 * REV_DAMP
+            f3 = y3 * keep + f3 * REV_DAMP
+            c0[j] = tail_flush(x + f0 * feedback)
+            c1[j] = tail_flush(x + f1 * feedback)
+            c2[j] = tail_flush(x + f2 * feedback)
+            c3[j] = tail_flush(x + f3 * feedback)
+            ys[j] = ys[j] + y0 + y1 + y2 + y3
+            loud = max(loud, max(max(abs(y0), abs(y1)), max(abs(y2), abs(y3))))
+        p0 = (p0 + run) % n0
+        p1 = (p1 + run) % n1
+        p2 = (p2 + run) % n2
+        p3 = (p3 + run) % n3
+        t += run
     a[bs + L.B_RPOS + i] = p0
     a[bs + L.B_RPOS + i + 1] = p1
     a[bs + L.B_RPOS + i + 2] = p2
     a[bs + L.B_RPOS + i + 3] = p3
+    # the damping states only feed the (flushed) writes: flushing them at the end of
+    # every grid chunk (the same frames whatever the blocks) is enough (a state falls by
+    # 0.2 per silent frame, so it never nears the subnormal range within a chunk) and
+    # leaves them exactly zero in silence
+    if t1 == ly[L.LY_CH]:
+        f0 = tail_flush(f0)
+        f1 = tail_flush(f1)
+        f2 = tail_flush(f2)
+        f3 = tail_flush(f3)
     a[bs + L.B_RFILT + i] = f0
     a[bs + L.B_RFILT + i + 1] = f1
     a[bs + L.B_RFILT + i + 2] = f2
     a[bs + L.B_RFILT + i + 3] = f3
-    # one loop per comb: the sum keeps comb order (fast math cannot reassociate it)
-    for k in range(4):
-        for t in range(t0, t1):
-            a[yo + t] += a[sc + k * ch + t]
+    return loud
+
+
+@kernel
+def allpass2(a: np.ndarray, bs: int, jl: int, jr: int, sl: int, sr: int, nl: int, nr: int,
+             yl: int, yr: int, t0: int, t1: int) -> float:
+    """Allpass stage ``jl`` (left, buffer at ``sl``) and ``jr`` (right, at ``sr``) over
+    rows ``t0 .. t1`` of ``a[yl + t]`` / ``a[yr + t]`` in place; returns the sum of the
+    magnitudes it read (0.0: nothing but zeros).
+
+    Each buffer is longer than a chunk, so a stretch without wrap has no dependency
+    from one row to the next (it vectorizes); every row gets the same operations.
+    """
+    pl = int(a[bs + L.B_RPOS + jl])
+    pr = int(a[bs + L.B_RPOS + jr])
+    loud = 0.0
+    t = t0
+    while t < t1:
+        run = min(t1 - t, nl - pl, nr - pr)
+        cl = a[sl + pl: sl + pl + run]
+        cr = a[sr + pr: sr + pr + run]
+        xl = a[yl + t: yl + t + run]
+        xr = a[yr + t: yr + t + run]
+        for j in range(run):
+            bl = cl[j]
+            br = cr[j]
+            ol = xl[j]
+            orr = xr[j]
+            loud += abs(bl) + abs(br)
+            cl[j] = tail_flush(ol + bl * 0.5)
+            cr[j] = tail_flush(orr + br * 0.5)
+            xl[j] = bl - ol
+            xr[j] = br - orr
+        pl = (pl + run) % nl
+        pr = (pr + run) % nr
+        t += run
+    a[bs + L.B_RPOS + jl] = pl
+    a[bs + L.B_RPOS + jr] = pr
+    return loud
 
 
 @kernel
 def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: int) -> None:
     """Freeverb: 8 damped combs and 4 allpasses per channel (right spread by 23).
 
-    Runs one filter at a time over the whole range (each filter is longer than a
-    chunk, so no filter reads what it wrote in the same range): the same operations
+    Runs one filter group at a time over the whole range (each filter is longer than
+    a chunk, so no filter reads what it wrote in the same range): the same operations
     in the same order per sample as a sample-by-sample loop, without reloading every
     filter's position and state per sample. Scratch rows: row 5 holds the input, rows
-    4/2 the left/right outputs, row 3 the activity (the delay has used rows 2/3).
+    4/2 the left/right outputs (the delay has used rows 2/3). The reverb counts as
+    idle for the rows of a range in which its input and everything its filters read
+    were exactly zero.
     """
     ch = ly[L.LY_CH]
     revlen = int(ly[L.LY_REVLEN])
@@ -142,27 +202,26 @@ def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: in
     taps = ly[L.LY_REVTAPS]
     bs = ly[L.LY_BUSST] + b * L.BUS_FIELDS
     feedback = 0.7 + 0.28 * a[bs + L.B_SIZE]
-    idle = a[bs + L.B_RIDLE]
     nc = L.REV_COMBS
     na = L.REV_ALLPASS
     xin = base + 5 * ch
     yl = base + 4 * ch
     yr = base + 2 * ch
-    act = base + 3 * ch
+    loud = 0.0
     for t in range(t0, t1):
         x = (a[base + 4 * ch + t] + a[base + 5 * ch + t]) * REV_FIXED_GAIN
         a[xin + t] = x
-        a[act + t] = abs(x)
+        loud += abs(x)
         a[yl + t] = 0.0
         a[yr + t] = 0.0
     start = rv
     for i in range(0, 2 * nc, 4):
         # four combs at a time: four independent feedback chains per sample
         yo = yl if i < nc else yr
-        comb4(a, ly, bs, taps, i, start, xin, act, yo, t0, t1, feedback)
+        loud += comb4(a, ly, bs, taps, i, start, xin, yo, t0, t1, feedback)
         for k in range(4):
             start += int(a[taps + i + k])
-    # allpasses: left stage i and right stage i together (two independent chains)
+    # allpasses: left stage i and right stage i together
     rstart = start
     for i in range(na):
         rstart += int(a[taps + 2 * nc + i])
@@ -171,32 +230,13 @@ def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: in
         jr = jl + na
         nl = int(a[taps + jl])
         nr = int(a[taps + jr])
-        pl = int(a[bs + L.B_RPOS + jl])
-        pr = int(a[bs + L.B_RPOS + jr])
-        for t in range(t0, t1):
-            bl = a[start + pl]
-            br = a[rstart + pr]
-            ol = a[yl + t]
-            orr = a[yr + t]
-            a[act + t] += abs(bl) + abs(br)
-            a[start + pl] = tail_flush(ol + bl * 0.5)
-            a[rstart + pr] = tail_flush(orr + br * 0.5)
-            a[yl + t] = bl - ol
-            a[yr + t] = br - orr
-            pl = pl + 1 if pl + 1 < nl else 0
-            pr = pr + 1 if pr + 1 < nr else 0
-        a[bs + L.B_RPOS + jl] = pl
-        a[bs + L.B_RPOS + jr] = pr
+        loud += allpass2(a, bs, jl, jr, start, rstart, nl, nr, yl, yr, t0, t1)
         start += nl
         rstart += nr
     for t in range(t0, t1):
         a[base + t] += REV_WET * a[yl + t]
         a[base + ch + t] += REV_WET * a[yr + t]
-        if a[act + t] == 0.0:
-            idle += 1.0
-        else:
-            idle = 0.0
-    a[bs + L.B_RIDLE] = idle
+    a[bs + L.B_RIDLE] = a[bs + L.B_RIDLE] + (t1 - t0) if loud == 0.0 else 0.0
 
 
 @kernel
@@ -207,6 +247,10 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
     With ``want_stems`` each bus's output also goes to ``stems[bus, stem_pos + ...]``
     (float32 buses x frames x 2, any strides; idle buses get zeros; extra buses are
     left alone).
+
+    Only the rows a bus can have written are checked and cleared: dry L/R always, the
+    delay sends (rows 2/3) while its delay runs, the reverb sends (rows 4/5, and rows
+    2/3 as its scratch) while its reverb runs; the others are zero already.
     """
     nb = ly[L.LY_NB]
     ch = ly[L.LY_CH]
@@ -230,17 +274,17 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
                     stems[b, stem_pos + (t - t0), 0] = np.float32(0.0)
                     stems[b, stem_pos + (t - t0), 1] = np.float32(0.0)
             continue
-        for k in range(6):
-            for t in range(t0, t1):
-                x = a[base + k * ch + t]
-                if not math.isfinite(x):
-                    a[base + k * ch + t] = 0.0
-                    a[st + L.ST_BAD_SAMPLES] += 1.0
+        rows = 6 if reverb_on else (4 if delay_on else 2)
+        bad = 0
+        for k in range(rows):
+            if k >= 2 and k < 4 and not delay_on:
+                continue  # no delay sends: rows 2/3 are zero
+            bad += zero_nonfinite(a, base + k * ch, t0, t1)
+        a[st + L.ST_BAD_SAMPLES] += bad
         if delay_on:
             bus_delay(a, ly, b, base, t0, t1)
         if reverb_on:
             bus_reverb(a, ly, b, base, t0, t1)
-        lv = st + L.ST_FIELDS + 4 * b
         if a[bs + L.B_MUTED] > 0.0:
             for t in range(t0, t1):
                 a[base + t] = 0.0
@@ -249,20 +293,50 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
             for t in range(t0, t1):
                 stems[b, stem_pos + (t - t0), 0] = np.float32(a[base + t])
                 stems[b, stem_pos + (t - t0), 1] = np.float32(a[base + ch + t])
-        for t in range(t0, t1):
-            y_l = a[base + t]
-            y_r = a[base + ch + t]
-            a[mbuf + t] += y_l
-            a[mbuf + ch + t] += y_r
-            a[lv] = max(a[lv], abs(y_l))
-            a[lv + 1] = max(a[lv + 1], abs(y_r))
-            a[lv + 2] += y_l * y_l
-            a[lv + 3] += y_r * y_r
+        bus_to_master(a, base, mbuf, ch, st + L.ST_FIELDS + 4 * b, t0, t1)
         # leave the rows zero for the next chunk (so only used buses need work)
-        for k in range(6):
+        for k in range(rows):
             for t in range(t0, t1):
                 a[base + k * ch + t] = 0.0
         a[bs + L.B_TOUCHED] = 0.0
+
+
+@kernel
+def zero_nonfinite(a: np.ndarray, off: int, t0: int, t1: int) -> int:
+    """Replace non-finite values of ``a[off + t0 .. off + t1]`` by 0; returns how many."""
+    bad = 0
+    for t in range(t0, t1):
+        if not math.isfinite(a[off + t]):
+            bad += 1
+    if bad > 0:
+        for t in range(t0, t1):
+            if not math.isfinite(a[off + t]):
+                a[off + t] = 0.0
+    return bad
+
+
+@kernel
+def bus_to_master(a: np.ndarray, base: int, mbuf: int, ch: int, lv: int, t0: int,
+                  t1: int) -> None:
+    """Add a bus's output rows 0/1 to the master rows; its peak and sum of squares
+    (levels at ``a[lv .. lv + 4]``)."""
+    peak_l = a[lv]
+    peak_r = a[lv + 1]
+    sq_l = 0.0
+    sq_r = 0.0
+    for t in range(t0, t1):
+        y_l = a[base + t]
+        y_r = a[base + ch + t]
+        a[mbuf + t] += y_l
+        a[mbuf + ch + t] += y_r
+        peak_l = max(peak_l, abs(y_l))
+        peak_r = max(peak_r, abs(y_r))
+        sq_l += y_l * y_l
+        sq_r += y_r * y_r
+    a[lv] = peak_l
+    a[lv + 1] = peak_r
+    a[lv + 2] += sq_l
+    a[lv + 3] += sq_r
 
 
 @kernel

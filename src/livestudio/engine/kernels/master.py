@@ -28,9 +28,114 @@ RELEASE_S = 0.08
 @kernel
 def master_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarray,
                  out_pos: int) -> None:
-    """Process master rows ``t0 .. t1`` into ``out[out_pos ..]`` (float32 stereo)."""
+    """Process master rows ``t0 .. t1`` into ``out[out_pos ..]`` (float32 stereo).
+
+    Three stages over the range: the DC blocker (per frame), the true-peak estimate of
+    every frame at once (``true_peaks``, vectorized across frames), then the limiter
+    gain and the delayed output (per frame).
+    """
+    ms = ly[L.LY_MASTER]
+    if a[ms + L.M_BYPASS] > 0.0:
+        master_bypass(a, ly, t0, t1, out, out_pos)
+        return
+    n = t1 - t0
+    taps = L.TP_TAPS
+    scr = ly[L.LY_SCRATCH]
+    span = taps - 1 + n            # the history, then this range's samples
+    dc_block(a, ly, t0, t1, scr, span)
+    peaks = scr + 2 * span
+    true_peaks(a, ly, scr, span, peaks, n)
+    limit(a, ly, scr, span, peaks, n, out, out_pos)
+
+
+@kernel
+def dc_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, lin: int, span: int) -> None:
+    """DC blocker over master rows ``t0 .. t1``; ``a[lin + c * span ..]`` gets channel
+    ``c``: the last ``TP_TAPS - 1`` outputs before the range, then the range's outputs
+    (which also become the history for the next range)."""
     ch = ly[L.LY_CH]
     mbuf = ly[L.LY_MBUF]
+    ms = ly[L.LY_MASTER]
+    taps = L.TP_TAPS
+    w = int(ly[L.LY_LA])
+    hist = ly[L.LY_LIMBUF] + 2 * (w + taps) + 2 * w   # [2][2 * taps], first taps - 1 used
+    zeros = a[ms + L.M_ZEROS]
+    x1l = a[ms + L.M_DC_X1]
+    x1r = a[ms + L.M_DC_X1 + 1]
+    y1l = a[ms + L.M_DC_Y1]
+    y1r = a[ms + L.M_DC_Y1 + 1]
+    for k in range(taps - 1):
+        a[lin + k] = a[hist + k]
+        a[lin + span + k] = a[hist + 2 * taps + k]
+    for t in range(t0, t1):
+        xl = a[mbuf + t]
+        xr = a[mbuf + ch + t]
+        if xl == 0.0 and xr == 0.0:
+            zeros += 1.0
+        else:
+            zeros = 0.0
+        pole = DC_POLE_SILENT if zeros >= SILENT_RUN else DC_POLE
+        yl = xl - x1l + pole * y1l
+        yr = xr - x1r + pole * y1r
+        if abs(yl) < DC_FLUSH:
+            yl = 0.0
+        if abs(yr) < DC_FLUSH:
+            yr = 0.0
+        x1l = xl
+        x1r = xr
+        y1l = yl
+        y1r = yr
+        a[lin + taps - 1 + (t - t0)] = yl
+        a[lin + span + taps - 1 + (t - t0)] = yr
+    for k in range(taps - 1):
+        a[hist + k] = a[lin + span - (taps - 1) + k]
+        a[hist + 2 * taps + k] = a[lin + 2 * span - (taps - 1) + k]
+    a[ms + L.M_ZEROS] = zeros
+    a[ms + L.M_DC_X1] = x1l
+    a[ms + L.M_DC_X1 + 1] = x1r
+    a[ms + L.M_DC_Y1] = y1l
+    a[ms + L.M_DC_Y1 + 1] = y1r
+
+
+@kernel(ordered=True)
+def true_peaks(a: np.ndarray, ly: np.ndarray, lin: int, span: int, peaks: int,
+               n: int) -> None:
+    """``a[peaks + i]``: the true-peak estimate of frame ``i`` of the range, both
+    channels: the largest magnitude of the two samples around the window's centre and
+    of the three 4x-interpolated points between them (16-tap polyphase FIR).
+
+    Frame by frame the same sums in the same tap order, computed for all frames at
+    once (the loops over frames vectorize), so a range's split does not change them.
+    """
+    taps = L.TP_TAPS
+    fir = ly[L.LY_TPFIR]           # [4][taps], rows 1..3 used
+    pk = a[peaks: peaks + n]
+    for i in range(n):
+        pk[i] = 0.0
+    for c in range(2):
+        x = a[lin + c * span: lin + (c + 1) * span]
+        centre = taps // 2 - 1
+        for i in range(n):
+            pk[i] = max(pk[i], max(abs(x[i + centre]), abs(x[i + centre + 1])))
+        for ph in range(1, 4):
+            acc = a[peaks + n: peaks + 2 * n]
+            h0 = a[fir + ph * taps]
+            for i in range(n):
+                acc[i] = h0 * x[i]
+            for m in range(1, taps):
+                hm = a[fir + ph * taps + m]
+                xm = x[m: m + n]
+                for i in range(n):
+                    acc[i] = acc[i] + hm * xm[i]
+            for i in range(n):
+                pk[i] = max(pk[i], abs(acc[i]))
+
+
+@kernel
+def limit(a: np.ndarray, ly: np.ndarray, lin: int, span: int, peaks: int, n: int,
+          out: np.ndarray, out_pos: int) -> None:
+    """Limiter gain for each frame's true peak; the delayed signal times the gain, clipped,
+    to ``out[out_pos ..]``; master levels into the status."""
     ms = ly[L.LY_MASTER]
     st = ly[L.LY_STATUS]
     w = int(ly[L.LY_LA])
@@ -40,8 +145,6 @@ def master_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarra
     sig = lim                      # [2][ld]
     greq = lim + 2 * ld            # [w]
     relb = greq + w                # [w]
-    hist = relb + w                # [2][2 * taps]
-    fir = ly[L.LY_TPFIR]           # [4][taps], rows 1..3 used
     delay = w - 1 + taps // 2
     ceil = a[ms + L.M_CEIL]
     sr = float(ly[L.LY_SR])
@@ -50,40 +153,19 @@ def master_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarra
     i = int(a[ms + L.M_POS])
     rel = a[ms + L.M_REL]
     prev = a[ms + L.M_TPPREV]
-    zeros = a[ms + L.M_ZEROS]
     gmin = a[ms + L.M_GMIN]
     gsum = a[ms + L.M_GSUM]
-    hpos = i % taps
     spos = i % ld
     gpos = i % w
-    for t in range(t0, t1):
-        cur = 0.0
-        if a[mbuf + t] == 0.0 and a[mbuf + ch + t] == 0.0:
-            zeros += 1.0
-        else:
-            zeros = 0.0
-        pole = DC_POLE_SILENT if zeros >= SILENT_RUN else DC_POLE
-        for c in range(2):
-            # DC blocker
-            x = a[mbuf + c * ch + t]
-            y = x - a[ms + L.M_DC_X1 + c] + pole * a[ms + L.M_DC_Y1 + c]
-            if abs(y) < DC_FLUSH:
-                y = 0.0
-            a[ms + L.M_DC_X1 + c] = x
-            a[ms + L.M_DC_Y1 + c] = y
-            a[sig + c * ld + spos] = y
-            # mirrored history: hist[hpos + 1 .. hpos + taps] is oldest..newest
-            hp = hist + c * 2 * taps
-            a[hp + hpos] = y
-            a[hp + hpos + taps] = y
-            win = hp + hpos + 1
-            peak = max(abs(a[win + taps // 2 - 1]), abs(a[win + taps // 2]))
-            for ph in range(1, 4):
-                acc = 0.0
-                for m in range(taps):
-                    acc += a[fir + ph * taps + m] * a[win + m]
-                peak = max(peak, abs(acc))
-            cur = max(cur, peak)
+    low = a[st + L.ST_LIMIT_GAIN]
+    peak_l = a[st + L.ST_PEAK_L]
+    peak_r = a[st + L.ST_PEAK_R]
+    sq_l = 0.0
+    sq_r = 0.0
+    for t in range(n):
+        a[sig + spos] = a[lin + taps - 1 + t]
+        a[sig + ld + spos] = a[lin + span + taps - 1 + t]
+        cur = a[peaks + t]
         pk = max(cur, prev)
         prev = cur
         need = 1.0 if pk <= ceil else ceil / pk
@@ -105,33 +187,57 @@ def master_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarra
             for k in range(w):
                 gsum += a[relb + k]
         gain = min(gsum * inv_w, 1.0)
-        a[st + L.ST_LIMIT_GAIN] = min(a[st + L.ST_LIMIT_GAIN], gain)
+        low = min(low, gain)
         rd = spos - delay
         if rd < 0:
             rd += ld
-        o = out_pos + (t - t0)
-        for c in range(2):
-            y = a[sig + c * ld + rd] * gain
-            y = min(max(y, -1.0), 1.0)
-            out[o, c] = np.float32(y)
-            a[st + L.ST_PEAK_L + c] = max(a[st + L.ST_PEAK_L + c], abs(y))
-            a[st + L.ST_RMS_L + c] += y * y
+        yl = min(max(a[sig + rd] * gain, -1.0), 1.0)
+        yr = min(max(a[sig + ld + rd] * gain, -1.0), 1.0)
+        out[out_pos + t, 0] = np.float32(yl)
+        out[out_pos + t, 1] = np.float32(yr)
+        peak_l = max(peak_l, abs(yl))
+        peak_r = max(peak_r, abs(yr))
+        sq_l += yl * yl
+        sq_r += yr * yr
         i += 1
-        hpos += 1
-        if hpos == taps:
-            hpos = 0
         spos += 1
         if spos == ld:
             spos = 0
         gpos += 1
         if gpos == w:
             gpos = 0
+    a[st + L.ST_LIMIT_GAIN] = low
+    a[st + L.ST_PEAK_L] = peak_l
+    a[st + L.ST_PEAK_R] = peak_r
+    a[st + L.ST_RMS_L] += sq_l
+    a[st + L.ST_RMS_R] += sq_r
     a[ms + L.M_POS] = i
-    a[ms + L.M_ZEROS] = zeros
     a[ms + L.M_GMIN] = gmin
     a[ms + L.M_GSUM] = gsum
     a[ms + L.M_REL] = rel
     a[ms + L.M_TPPREV] = prev
+
+
+@kernel
+def master_bypass(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarray,
+                  out_pos: int) -> None:
+    """No master bus: master rows ``t0 .. t1`` straight to ``out`` as float32 (levels too).
+
+    For offline renders that run the master once over the sum of several engines.
+    """
+    ch = ly[L.LY_CH]
+    mbuf = ly[L.LY_MBUF]
+    st = ly[L.LY_STATUS]
+    for c in range(2):
+        peak = a[st + L.ST_PEAK_L + c]
+        sq = 0.0
+        for t in range(t0, t1):
+            y = np.float32(a[mbuf + c * ch + t])
+            out[out_pos + (t - t0), c] = y
+            peak = max(peak, abs(float(y)))
+            sq += float(y) * float(y)
+        a[st + L.ST_PEAK_L + c] = peak
+        a[st + L.ST_RMS_L + c] += sq
 
 
 def limiter_latency(lookahead: int) -> int:

@@ -76,27 +76,43 @@ def osc_supersaw(a: np.ndarray, p: np.ndarray, nt: int, aux: int, mv: int, count
                  off: int, stride: int, t0: int, t1: int, age0: int, scr: int) -> None:
     """Sum of ``count`` detuned saws; phase, increment and table of saw j in aux slots.
 
-    Sums saw by saw in the contiguous scratch row ``a[scr + t]`` (vectorizes over t),
-    then copies to the strided destination; per sample the same sum in the same order.
+    Saw by saw: a vectorized pass computes the table positions of the whole range
+    (scratch rows 1 and 2), a scalar pass reads the table and adds into scratch row 0;
+    per sample the same sum in the same order. Then one copy to the destination.
     """
-    for t in range(t0, t1):
-        a[scr + t] = 0.0
+    n = t1 - t0
+    acc = a[scr: scr + n]
+    pos = a[scr + n: scr + 2 * n]
+    frac = a[scr + 2 * n: scr + 3 * n]
+    for t in range(n):
+        acc[t] = 0.0
     scale = 1.0 / math.sqrt(count)
     fn = float(nt)
+    top = float(nt - 1)
     for j in range(count):
         ph0 = a[aux + j * mv]
         inc = a[aux + (9 + j) * mv]
-        tab = int(a[aux + (18 + j) * mv])
-        for t in range(t0, t1):
-            ph = ph0 + inc * (age0 + (t - t0))
+        tab = a[aux + (18 + j) * mv]
+        for t in range(n):
+            ph = ph0 + inc * (age0 + t)
             ph -= math.floor(ph)
             x = ph * fn
-            i = min(int(x), nt - 1)
-            fr = x - i
-            y0 = p[tab + i]
-            a[scr + t] += scale * (y0 + fr * (p[tab + i + 1] - y0))
-    for t in range(t0, t1):
-        a[off + t * stride] = a[scr + t]
+            i = min(math.floor(x), top)
+            pos[t] = tab + i
+            frac[t] = x - i
+        saw_add(p, pos, frac, acc, scale, n)
+    for t in range(n):
+        a[off + (t0 + t) * stride] = acc[t]
+
+
+@kernel
+def saw_add(p: np.ndarray, pos: np.ndarray, frac: np.ndarray, acc: np.ndarray, scale: float,
+            n: int) -> None:
+    """``acc[t] += scale * table(pos[t], frac[t])`` (linear interpolation in the pool)."""
+    for t in range(n):
+        k = np.int64(pos[t])
+        y0 = p[k]
+        acc[t] += scale * (y0 + frac[t] * (p[k + 1] - y0))
 
 
 @kernel

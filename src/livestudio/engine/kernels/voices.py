@@ -28,6 +28,8 @@ from livestudio.engine.kernels.oscillators import (
 from livestudio.engine.kernels.sampler import play_sample
 
 STEAL_FADE_S = 0.005
+LANES = L.VOICE_LANES
+FEW_LANES = 8  # rows with at most this many lanes run voice by voice (pass2_voices)
 MIN_RELEASE_S = 0.001
 
 
@@ -410,6 +412,8 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     if a[vb + L.V_EXT * mv + v] == 0.0:
         p[ly[L.LY_HOT] + L.H_PH * mv + v] = a[vb + L.V_PHASE0 * mv + v]
     a[vb + L.V_ACTIVE * mv + v] = 1.0
+    top = ly[L.LY_GLOBALS] + L.G_VOICE_HI
+    a[top] = max(a[top], v + 1.0)
 
 
 @kernel
@@ -501,11 +505,174 @@ def voices_pass1(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int,
 
 
 @kernel
-def voices_pass2(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int, t1: int,
-                 hi: int, nused: int) -> None:
+def sounding_lanes(a: np.ndarray, ly: np.ndarray, fs: int, t0: int, t1: int, hi: int) -> None:
+    """``LY_LANES[t]`` for rows ``t0 .. t1``: one past the highest slot still sounding on
+    row ``t``, rounded up to whole groups of ``LANES`` (0: nothing sounds).
+
+    A function of the frame and the voices, not of where blocks split the frames.
+    Slots are visited from the top, so each row is written once.
+    """
+    mv = ly[L.LY_MV]
+    vb = ly[L.LY_VOICES]
+    lanes = ly[L.LY_LANES]
+    done = t0  # rows t0 .. done already have their count
+    for v in range(hi - 1, -1, -1):
+        if done >= t1:
+            break
+        if a[vb + L.V_ACTIVE * mv + v] == 0.0:
+            continue
+        age0 = fs - int(a[vb + L.V_ONSET * mv + v])
+        last = t0 + min(t1 - t0, max(int(a[vb + L.V_END * mv + v]) - age0, 0))
+        count = float((v + LANES) // LANES * LANES)
+        for t in range(done, last):
+            a[lanes + t] = count
+        done = max(done, last)
+    for t in range(done, t1):
+        a[lanes + t] = 0.0
+
+
+@kernel
+def voices_pass2(a: np.ndarray, ly: np.ndarray, p: np.ndarray, t0: int, t1: int,
+                 nused: int) -> None:
     """Across voices, in float32: table oscillator + pass-1 source -> low-pass -> ADSR
     -> one dot product per bus output. Three short inner loops (phase, table read,
-    filter and envelope) keep every dependency chain short."""
+    filter and envelope) keep every dependency chain short.
+
+    Row ``t`` runs the lanes ``LY_LANES`` gives it, rounded up to whole groups of
+    ``LANES``: the sounding voices decide that count, not the block boundaries, so each
+    bus sum (a vectorized reduction whose association follows the trip count) comes out
+    the same whichever block freed a voice; lanes past the last sounding voice add
+    exact zeros."""
+    lanes = ly[L.LY_LANES]
+    t = t0
+    while t < t1:
+        h = int(a[lanes + t])
+        te = t + 1
+        while te < t1 and int(a[lanes + te]) == h:
+            te += 1
+        if h > FEW_LANES:
+            pass2_rows(a, ly, p, t - t0, t, te, h, nused)
+        elif h > 0:
+            pass2_voices(a, ly, p, t - t0, t, te, h)
+        t = te
+
+
+@kernel
+def pass2_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, tt0: int, t0: int, t1: int,
+                 hi: int) -> None:
+    """Pass 2 voice by voice, for rows where only a few lanes sound (``FEW_LANES``).
+
+    Each sounding voice runs its rows with its state in registers, then adds them to
+    its own bus's outputs (in float64, slot order). The method depends on the row's
+    lane count only, so a row is always rendered the same way.
+    """
+    mv = ly[L.LY_MV]
+    ch = ly[L.LY_CH]
+    vb = ly[L.LY_VOICES]
+    hot = ly[L.LY_HOT]
+    scr = ly[L.LY_SCRATCH]
+    busbuf = ly[L.LY_BUSBUF]
+    for v in range(hi):
+        if a[vb + L.V_ACTIVE * mv + v] == 0.0:
+            continue
+        age = int(p[hot + L.H_N0 * mv + v]) + tt0
+        tl = t0 + min(t1 - t0, max(int(a[vb + L.V_END * mv + v]) - age, 0))
+        if tl <= t0:
+            continue  # ended: it would add exact zeros
+        voice_rows(a, ly, p, v, tt0, t0, tl, scr)
+        b = int(a[vb + L.V_BUS * mv + v])
+        a[ly[L.LY_BUSST] + b * L.BUS_FIELDS + L.B_TOUCHED] = 1.0
+        g = ly[L.LY_GAINS] + b * 6 * mv + v
+        out = busbuf + b * 6 * ch
+        for k in range(0, 6, 2):
+            gl = a[g + k * mv]
+            gr = a[g + (k + 1) * mv]
+            if gl != 0.0 or gr != 0.0:
+                for t in range(t0, tl):
+                    a[out + k * ch + t] += a[scr + t] * gl
+                    a[out + (k + 1) * ch + t] += a[scr + t] * gr
+
+
+@kernel
+def voice_rows(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, tt0: int, t0: int,
+               t1: int, dst: int) -> None:
+    """Voice ``v``'s pass-2 output on rows ``t0 .. t1`` into ``a[dst + t]``: the same
+    float32 steps as one lane of ``pass2_rows``."""
+    mv = ly[L.LY_MV]
+    src = ly[L.LY_SRC]
+    h = ly[L.LY_HOT] + v
+    fn = np.float32(ly[L.LY_TAB_N])
+    one = np.float32(1.0)
+    two = np.float32(2.0)
+    zero = np.float32(0.0)
+    q = p[h + L.H_PH * mv]
+    inc = p[h + L.H_INC * mv]
+    tab = p[h + L.H_TAB * mv]
+    s1 = p[h + L.H_IC1 * mv]
+    s2 = p[h + L.H_IC2 * mv]
+    c1 = p[h + L.H_C1 * mv]
+    c2 = p[h + L.H_C2 * mv]
+    c3 = p[h + L.H_C3 * mv]
+    m0 = p[h + L.H_M0 * mv]
+    m2 = p[h + L.H_M2 * mv]
+    eu = p[h + L.H_U * mv]
+    eam1 = p[h + L.H_AM1 * mv]
+    eidc = p[h + L.H_IDC * mv]
+    esd = p[h + L.H_SD * mv]
+    es = p[h + L.H_S * mv]
+    eg = p[h + L.H_G * mv]
+    egm1 = p[h + L.H_GM1 * mv]
+    elg = p[h + L.H_LG * mv]
+    elgir = p[h + L.H_LGIR * mv]
+    n0 = p[h + L.H_N0 * mv]
+    if m2 == zero and m0 == one and tab == np.float32(ly[L.LY_TAB_ZERO]):
+        # a pass-1 source without low-pass (drums, samples, noise...): source times
+        # envelope; a non-finite source poisons the filter state, which voices_finish
+        # checks, as the low-pass would have
+        bad = zero
+        for t in range(t0, t1):
+            xv = np.float32(a[src + t * mv + v])
+            n = n0 + np.float32(tt0 + t - t0)
+            up = min((n + one) * eu, one)
+            dn = max(one - esd * ((n - eam1) * eidc), es)
+            rl = max(elg - elgir * (n - egm1), zero)
+            env = min(up, dn) if n < eg else rl
+            a[dst + t] = float(xv * env)
+            bad += xv * zero
+        if bad != zero:
+            p[h + L.H_IC1 * mv] = bad
+        return
+    for t in range(t0, t1):
+        xi = q * fn
+        base = np.floor(xi)
+        k = np.uint64(tab + base)
+        fr = xi - base
+        q += inc
+        if q >= one:
+            q -= one
+        y0 = p[k]
+        xv = np.float32(a[src + t * mv + v]) + (y0 + fr * (p[k + np.uint64(1)] - y0))
+        v3 = xv - s2
+        v1 = c1 * s1 + c2 * v3
+        v2 = s2 + c2 * s1 + c3 * v3
+        s1 = two * v1 - s1
+        s2 = two * v2 - s2
+        n = n0 + np.float32(tt0 + t - t0)
+        up = min((n + one) * eu, one)
+        dn = max(one - esd * ((n - eam1) * eidc), es)
+        rl = max(elg - elgir * (n - egm1), zero)
+        env = min(up, dn) if n < eg else rl
+        a[dst + t] = float((m0 * xv + m2 * v2) * env)
+    p[h + L.H_PH * mv] = q
+    p[h + L.H_IC1 * mv] = s1
+    p[h + L.H_IC2 * mv] = s2
+
+
+@kernel
+def pass2_rows(a: np.ndarray, ly: np.ndarray, p: np.ndarray, tt0: int, t0: int, t1: int,
+               hi: int, nused: int) -> None:
+    """Pass 2 on rows ``t0 .. t1`` over lanes ``0 .. hi`` (row ``t0`` is ``tt0`` frames
+    into the sub-range)."""
     mv = ly[L.LY_MV]
     ch = ly[L.LY_CH]
     src = ly[L.LY_SRC]
@@ -543,7 +710,7 @@ def voices_pass2(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int,
     row = p[hot + L.H_ROW * mv: hot + L.H_ROW * mv + hi]
     for t in range(t0, t1):
         x = a[src + t * mv: src + t * mv + hi]
-        tt = np.float32(t - t0)
+        tt = np.float32(tt0 + t - t0)
         for v in range(hi):
             q = ph[v]
             xi = q * fn
@@ -622,15 +789,14 @@ def render_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int
     """Render every voice for chunk rows ``t0 .. t1`` (frames ``fs ..``) into the buses."""
     mv = ly[L.LY_MV]
     vb = ly[L.LY_VOICES]
-    hi = 0
-    for v in range(mv):
-        if a[vb + L.V_ACTIVE * mv + v] != 0.0:
-            hi = v + 1
+    top = ly[L.LY_GLOBALS] + L.G_VOICE_HI
+    hi = int(a[top])
+    while hi > 0 and a[vb + L.V_ACTIVE * mv + hi - 1] == 0.0:
+        hi -= 1
+    a[top] = hi
     if hi == 0:
         return
-    # round up: the bus sums then always associate the same way, whichever block
-    # boundaries freed a voice (the extra slots add exact zeros)
-    hi = min(mv, (hi + 63) // 64 * 64)
+    hi = (hi + LANES - 1) // LANES * LANES  # whole groups (mv is a multiple of LANES)
     nb = ly[L.LY_NB]
     used = ly[L.LY_USED]
     nused = 0
@@ -640,5 +806,6 @@ def render_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int
             nused += 1
     filter_envelopes(a, ly, p, fs - t0, hi)   # at the chunk's first frame: block-size free
     voices_pass1(a, ly, p, fs, t0, t1, hi)
-    voices_pass2(a, ly, p, fs, t0, t1, hi, nused)
+    sounding_lanes(a, ly, fs, t0, t1, hi)
+    voices_pass2(a, ly, p, t0, t1, nused)
     voices_finish(a, ly, p, hi)
