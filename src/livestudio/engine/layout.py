@@ -116,8 +116,10 @@ B_NDELAY = 10        # voices with a delay send
 B_NROOM = 11         # voices with a reverb send
 B_RPOS = 12          # 24 reverb buffer positions (16 combs, 8 allpasses)
 B_RFILT = 36         # 16 comb damping filter states
-B_DLP = 52           # unused (reserved: delay feedback low-pass state L, R)
+B_MUTE_AT = 52       # frame the latest mute/unmute took effect at
+B_MUTE_PREV = 53     # B_MUTED before it (the target for the frames before B_MUTE_AT)
 B_TOUCHED = 54       # voices wrote into this bus's input rows in the current chunk
+B_MUTING = 55        # how far the mute has faded the bus: 0 open .. 1 silent (5 ms ramps)
 BUS_FIELDS = 56
 
 # ---------------------------------------------------------------- master state

@@ -241,8 +241,9 @@ def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: in
 
 @kernel
 def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.ndarray,
-                  stem_pos: int, want_stems: bool) -> None:
-    """Effects, mute and levels of every bus; sums bus outputs into the master rows.
+                  stem_pos: int, want_stems: bool, f0: int) -> None:
+    """Effects, mute and levels of every bus (rows ``t0 ..`` are frames ``f0 ..``); sums
+    bus outputs into the master rows.
 
     With ``want_stems`` each bus's output also goes to ``stems[bus, stem_pos + ...]``
     (float32 buses x frames x 2, any strides; idle buses get zeros; extra buses are
@@ -285,10 +286,8 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
             bus_delay(a, ly, b, base, t0, t1)
         if reverb_on:
             bus_reverb(a, ly, b, base, t0, t1)
-        if a[bs + L.B_MUTED] > 0.0:
-            for t in range(t0, t1):
-                a[base + t] = 0.0
-                a[base + ch + t] = 0.0
+        if a[bs + L.B_MUTED] > 0.0 or a[bs + L.B_MUTING] > 0.0:
+            mute_ramp(a, ly, bs, base, t0, t1, f0)
         if want_stems and b < stems.shape[0]:
             for t in range(t0, t1):
                 stems[b, stem_pos + (t - t0), 0] = np.float32(a[base + t])
@@ -299,6 +298,35 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
             for t in range(t0, t1):
                 a[base + k * ch + t] = 0.0
         a[bs + L.B_TOUCHED] = 0.0
+
+
+MUTE_FADE_S = 0.005
+
+
+@kernel
+def mute_ramp(a: np.ndarray, ly: np.ndarray, bs: int, base: int, t0: int, t1: int,
+              f0: int) -> None:
+    """Mute and unmute without a click: from the frame the mute took effect, the bus
+    fades to silence (or back) over ``MUTE_FADE_S``; fully muted is exact zeros, fully
+    open is untouched."""
+    ch = ly[L.LY_CH]
+    step = 1.0 / max(1.0, MUTE_FADE_S * float(ly[L.LY_SR]))
+    m = a[bs + L.B_MUTING]
+    at = a[bs + L.B_MUTE_AT]
+    for t in range(t0, t1):
+        target = a[bs + L.B_MUTED] if float(f0 + t - t0) >= at else a[bs + L.B_MUTE_PREV]
+        if m < target:
+            m = min(target, m + step)
+        elif m > target:
+            m = max(target, m - step)
+        if m >= 1.0:
+            a[base + t] = 0.0
+            a[base + ch + t] = 0.0
+        elif m > 0.0:
+            g = 1.0 - m
+            a[base + t] *= g
+            a[base + ch + t] *= g
+    a[bs + L.B_MUTING] = m
 
 
 @kernel

@@ -1,12 +1,12 @@
 """The low-pass filter envelope (``lpenv``, ``lpattack`` .. ``lprelease``), at control rate.
 
-For each grid chunk (32 frames) a voice renders, its low-pass cutoff is set from its
-own ADSR ``e`` at the chunk's first frame (the same closed-form stages as the amplitude envelope, so
+Every ``FENV_STEP`` (32) frames of the absolute frame grid, a voice's low-pass cutoff is
+set from its own ADSR ``e`` at that grid frame (the same closed-form stages as the amplitude envelope, so
 the release starts where the gate closes, also for keys and stolen voices):
 ``cutoff * 2 ** (depth * e)``, in octaves. Holding the coefficients for a chunk is the
-usual control-rate trade: sweeps step every chunk, too finely to hear as zipper on the
-typical acid/pluck envelopes, and the sub-ranges sit on the absolute frame grid, so the
-result does not depend on the audio block size.
+usual control-rate trade: sweeps step every 0.67 ms at 48 kHz, too finely to hear as
+zipper on the typical acid/pluck envelopes, and the steps sit on the absolute frame
+grid, so the result does not depend on the audio block size.
 """
 
 from __future__ import annotations
@@ -32,10 +32,24 @@ def filter_env_level(a: np.ndarray, vb: int, mv: int, v: int, n: float) -> float
     return adsr_level(n, ia, att, idc, sus, gate, lg, inverse(a[vb + L.V_FR * mv + v]))
 
 
+FENV_STEP = 32   # frames between cutoff updates (a divisor of the chunk length)
+
+
+@kernel
+def any_filter_env(a: np.ndarray, ly: np.ndarray, hi: int) -> bool:
+    """Whether any sounding voice below ``hi`` has a filter envelope."""
+    mv = ly[L.LY_MV]
+    vb = ly[L.LY_VOICES]
+    for v in range(hi):
+        if a[vb + L.V_FENV * mv + v] != 0.0 and a[vb + L.V_ACTIVE * mv + v] != 0.0:
+            return True
+    return False
+
+
 @kernel
 def filter_envelopes(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, hi: int) -> None:
     """Set the low-pass coefficients of every voice with a filter envelope for the grid
-    chunk that starts at frame ``fs`` (a voice that starts inside it: its first frame)."""
+    step that starts at frame ``fs`` (a voice that starts inside it: its first frame)."""
     mv = ly[L.LY_MV]
     vb = ly[L.LY_VOICES]
     hot = ly[L.LY_HOT]

@@ -20,7 +20,7 @@ from livestudio.engine import layout as L
 from livestudio.engine import params as P
 from livestudio.engine.kernels.drums import drum_clap, drum_hat, drum_kick, drum_rim, drum_snare
 from livestudio.engine.kernels.envelope import adsr_level, gate_level, inverse
-from livestudio.engine.kernels.filterenv import filter_envelopes
+from livestudio.engine.kernels.filterenv import FENV_STEP, any_filter_env, filter_envelopes
 from livestudio.engine.kernels.filters import flush, svf_coefs, voice_inserts
 from livestudio.engine.kernels.jit import kernel
 from livestudio.engine.kernels.oscillators import (
@@ -804,8 +804,18 @@ def render_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int
         if a[ly[L.LY_BUSST] + b * L.BUS_FIELDS + L.B_NVOICES] > 0.0:
             a[used + nused] = b
             nused += 1
-    filter_envelopes(a, ly, p, fs - t0, hi)   # at the chunk's first frame: block-size free
-    voices_pass1(a, ly, p, fs, t0, t1, hi)
-    sounding_lanes(a, ly, fs, t0, t1, hi)
-    voices_pass2(a, ly, p, t0, t1, nused)
+    # a filter envelope moves the cutoff every FENV_STEP frames of the absolute grid (the
+    # chunk starts on it), so the range is cut there -- the same cuts at any block size
+    env = any_filter_env(a, ly, hi)
+    s = t0
+    while s < t1:
+        e = t1
+        if env:
+            e = min(t1, (s // FENV_STEP + 1) * FENV_STEP)
+            filter_envelopes(a, ly, p, fs - t0 + s // FENV_STEP * FENV_STEP, hi)
+        f = fs + (s - t0)
+        voices_pass1(a, ly, p, f, s, e, hi)
+        sounding_lanes(a, ly, f, s, e, hi)
+        voices_pass2(a, ly, p, s, e, nused)
+        s = e
     voices_finish(a, ly, p, hi)
