@@ -17,7 +17,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "render": ("livestudio.commands.render", "render", "Render pattern files offline to a mastered WAV/FLAC with stems."),
     "devices": ("livestudio.commands.devices", "devices", "List audio devices and MIDI ports."),
     "new": ("livestudio.commands.new", "new", "Create a session folder from a template."),
-    "bench": ("livestudio.commands.bench", "bench", "Benchmarks that print numbers: patterns, voices, realtime, clock."),
+    "bench": ("livestudio.commands.bench", "bench", "Benchmarks that print numbers: patterns, voices, render, realtime, clock."),
     "conformance": ("livestudio.commands.conformance", "conformance", "Check pattern semantics against reference cases."),
     "engine": ("livestudio.commands.engine", "engine", "Run the engine process (started by `play`; internal)."),
 }

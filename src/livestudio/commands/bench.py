@@ -9,6 +9,7 @@ import click
 BENCHES: dict[str, tuple[str, str, str]] = {
     "patterns": ("livestudio.commands.bench_patterns", "patterns", "Pattern query throughput (haps/s)."),
     "voices": ("livestudio.commands.bench_voices", "voices", "Synthesis voices per second through the engine."),
+    "render": ("livestudio.commands.bench_render", "render", "Offline render of a song: realtime factor."),
     "realtime": ("livestudio.commands.bench_realtime", "realtime", "Live playback on JACK dummy: xruns, late events, load."),
     "clock": ("livestudio.commands.bench_clock", "clock", "MIDI clock out timing on a real JACK MIDI port."),
 }

@@ -203,6 +203,12 @@ class Engine:
         heapq.heappush(self._queue, (frame, self._push_seq, row.copy()))
         self._push_seq += 1
 
+    def queued_rows(self) -> np.ndarray:
+        """The rows pushed and not yet published (a copy, float64 (k, ROW), any order)."""
+        if not self._queue:
+            return np.zeros((0, L.ROW), dtype=np.float64)
+        return np.stack([item[2] for item in self._queue])
+
     def ring_write(self, row: np.ndarray) -> bool:
         """Publish one row straight into the in-arena ring (single producer); False if full."""
         a, ly = self.arena, self.layout
@@ -303,8 +309,13 @@ class Engine:
         self.render_into(out)
         return out
 
-    def render_into(self, out: np.ndarray, *, buses: np.ndarray | None = None) -> None:
+    def render_into(self, out: np.ndarray, *, buses: np.ndarray | None = None,
+                    piece: int = RENDER_PIECE) -> None:
         """Render ``len(out)`` frames into a C-contiguous float32 (frames, 2) array.
+
+        Each kernel call renders at most ``piece`` frames (status outputs describe the
+        last one); an offline render from another thread passes a large ``piece``, so
+        it needs the GIL (to publish queued events) less often.
 
         ``buses``, if given, is a float32 (n, frames, 2) array (a view like
         ``stems[:, a:b]`` is fine) that receives each bus's output after its effects and
@@ -324,7 +335,7 @@ class Engine:
             buses[self.max_buses:] = 0.0  # no such bus: silent
         while pos < total:
             start = self.frame
-            n = min(RENDER_PIECE, total - pos)
+            n = min(piece, total - pos)
             left = self.publish(start + n, limit)
             if left is not None and left > start:
                 n = left - start

@@ -8,6 +8,8 @@ about 90 dB down at 1760 Hz.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from livestudio.engine.layout import (
@@ -45,17 +47,28 @@ def triangle_table(table_n: int, harmonics: int) -> np.ndarray:
     return _additive(table_n, amps, signs)
 
 
+@functools.lru_cache(maxsize=4)
+def table_block(table_n: int, levels: int) -> np.ndarray:
+    """Every saw level, every triangle level, then the sine, ``N + 1`` points each, as
+    float32 (computed once per size and shared: read-only)."""
+    counts = harmonic_counts(table_n, levels)
+    rows = [saw_table(table_n, int(h)) for h in counts]
+    rows += [triangle_table(table_n, int(h)) for h in counts]
+    rows.append(np.sin(2.0 * np.pi * np.arange(table_n + 1) / table_n))
+    block = np.concatenate(rows).astype(np.float32)
+    block.flags.writeable = False
+    return block
+
+
 def fill_tables(pool: np.ndarray, layout: np.ndarray, arena: np.ndarray) -> None:
     """Write saw, triangle and sine tables into ``pool`` and the level table into arena."""
     n = int(layout[LY_TAB_N])
     levels = int(layout[LY_TAB_LEVELS])
-    counts = harmonic_counts(n, levels)
-    arena[layout[LY_TAB_HARM]:layout[LY_TAB_HARM] + levels] = counts
-    for kind, builder in ((LY_TAB_SAW, saw_table), (LY_TAB_TRI, triangle_table)):
+    arena[layout[LY_TAB_HARM]:layout[LY_TAB_HARM] + levels] = harmonic_counts(n, levels)
+    block = table_block(n, levels)
+    per_kind = levels * (n + 1)
+    for index, kind in enumerate((LY_TAB_SAW, LY_TAB_TRI)):
         base = int(layout[kind])
-        for level, harmonics in enumerate(counts):
-            start = base + level * (n + 1)
-            pool[start:start + n + 1] = builder(n, int(harmonics))
-    sine = np.sin(2.0 * np.pi * np.arange(n + 1) / n)
+        pool[base:base + per_kind] = block[index * per_kind:(index + 1) * per_kind]
     base = int(layout[LY_TAB_SINE])
-    pool[base:base + n + 1] = sine
+    pool[base:base + n + 1] = block[2 * per_kind:]

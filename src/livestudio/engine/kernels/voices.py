@@ -596,25 +596,45 @@ def pass2_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, tt0: int, t0: int
 @kernel
 def voice_rows(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, tt0: int, t0: int,
                t1: int, dst: int) -> None:
-    """Voice ``v``'s pass-2 output on rows ``t0 .. t1`` into ``a[dst + t]``: the same
-    float32 steps as one lane of ``pass2_rows``."""
+    """Voice ``v``'s pass-2 output on rows ``t0 .. t1`` into ``a[dst + t]``: the steps of
+    one lane of ``pass2_rows``. The envelope (closed form in the age) is computed for
+    all rows first (vectorized, into ``a[dst + ch ..]``); pass-1 sources skip the
+    (silent) table read, and without low-pass also the filter."""
     mv = ly[L.LY_MV]
+    ch = ly[L.LY_CH]
     src = ly[L.LY_SRC]
     h = ly[L.LY_HOT] + v
-    fn = np.float32(ly[L.LY_TAB_N])
     one = np.float32(1.0)
-    two = np.float32(2.0)
     zero = np.float32(0.0)
-    q = p[h + L.H_PH * mv]
-    inc = p[h + L.H_INC * mv]
-    tab = p[h + L.H_TAB * mv]
-    s1 = p[h + L.H_IC1 * mv]
-    s2 = p[h + L.H_IC2 * mv]
-    c1 = p[h + L.H_C1 * mv]
-    c2 = p[h + L.H_C2 * mv]
-    c3 = p[h + L.H_C3 * mv]
+    n = t1 - t0
+    env = a[dst + ch + t0: dst + ch + t1]
+    envelope_rows(p, h, mv, tt0, n, env)
+    out = a[dst + t0: dst + t1]
     m0 = p[h + L.H_M0 * mv]
     m2 = p[h + L.H_M2 * mv]
+    if p[h + L.H_TAB * mv] != np.float32(ly[L.LY_TAB_ZERO]):
+        table_voice_rows(a, p, h, mv, src + t0 * mv + v, ly[L.LY_TAB_N], n, env, out)
+    elif m2 == zero and m0 == one:
+        # a pass-1 source without low-pass (drums, samples, noise...): source times
+        # envelope; a non-finite source poisons the filter state, which voices_finish
+        # checks, as the low-pass would have
+        bad = zero
+        for j in range(n):
+            xv = np.float32(a[src + (t0 + j) * mv + v])
+            out[j] = float(xv * np.float32(env[j]))
+            bad += xv * zero
+        if bad != zero:
+            p[h + L.H_IC1 * mv] = bad
+    else:
+        filtered_source_rows(a, p, h, mv, src + t0 * mv + v, n, env, out)
+
+
+@kernel
+def envelope_rows(p: np.ndarray, h: int, mv: int, tt0: int, n: int, env: np.ndarray) -> None:
+    """``env[j]``: the ADSR of the lane at ``p[h + field * mv]`` for the row ``tt0 + j``
+    frames into the sub-range (float32 steps, as pass 2)."""
+    one = np.float32(1.0)
+    zero = np.float32(0.0)
     eu = p[h + L.H_U * mv]
     eam1 = p[h + L.H_AM1 * mv]
     eidc = p[h + L.H_IDC * mv]
@@ -625,24 +645,57 @@ def voice_rows(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, tt0: int, t
     elg = p[h + L.H_LG * mv]
     elgir = p[h + L.H_LGIR * mv]
     n0 = p[h + L.H_N0 * mv]
-    if m2 == zero and m0 == one and tab == np.float32(ly[L.LY_TAB_ZERO]):
-        # a pass-1 source without low-pass (drums, samples, noise...): source times
-        # envelope; a non-finite source poisons the filter state, which voices_finish
-        # checks, as the low-pass would have
-        bad = zero
-        for t in range(t0, t1):
-            xv = np.float32(a[src + t * mv + v])
-            n = n0 + np.float32(tt0 + t - t0)
-            up = min((n + one) * eu, one)
-            dn = max(one - esd * ((n - eam1) * eidc), es)
-            rl = max(elg - elgir * (n - egm1), zero)
-            env = min(up, dn) if n < eg else rl
-            a[dst + t] = float(xv * env)
-            bad += xv * zero
-        if bad != zero:
-            p[h + L.H_IC1 * mv] = bad
-        return
-    for t in range(t0, t1):
+    for j in range(n):
+        age = n0 + np.float32(tt0 + j)
+        up = min((age + one) * eu, one)
+        dn = max(one - esd * ((age - eam1) * eidc), es)
+        rl = max(elg - elgir * (age - egm1), zero)
+        env[j] = float(min(up, dn) if age < eg else rl)
+
+
+@kernel
+def filtered_source_rows(a: np.ndarray, p: np.ndarray, h: int, mv: int, col: int, n: int,
+                         env: np.ndarray, out: np.ndarray) -> None:
+    """A pass-1 source (``a[col + j * mv]``) through the lane's low-pass, times ``env``."""
+    two = np.float32(2.0)
+    s1 = p[h + L.H_IC1 * mv]
+    s2 = p[h + L.H_IC2 * mv]
+    c1 = p[h + L.H_C1 * mv]
+    c2 = p[h + L.H_C2 * mv]
+    c3 = p[h + L.H_C3 * mv]
+    m0 = p[h + L.H_M0 * mv]
+    m2 = p[h + L.H_M2 * mv]
+    for j in range(n):
+        xv = np.float32(a[col + j * mv])
+        v3 = xv - s2
+        v1 = c1 * s1 + c2 * v3
+        v2 = s2 + c2 * s1 + c3 * v3
+        s1 = two * v1 - s1
+        s2 = two * v2 - s2
+        out[j] = float((m0 * xv + m2 * v2) * np.float32(env[j]))
+    p[h + L.H_IC1 * mv] = s1
+    p[h + L.H_IC2 * mv] = s2
+
+
+@kernel
+def table_voice_rows(a: np.ndarray, p: np.ndarray, h: int, mv: int, col: int, nt: int,
+                     n: int, env: np.ndarray, out: np.ndarray) -> None:
+    """A wavetable lane (phase, table read, plus its pass-1 source ``a[col + j * mv]``)
+    through its low-pass (or not: ``m0``/``m2``), times ``env``."""
+    fn = np.float32(nt)
+    one = np.float32(1.0)
+    two = np.float32(2.0)
+    q = p[h + L.H_PH * mv]
+    inc = p[h + L.H_INC * mv]
+    tab = p[h + L.H_TAB * mv]
+    s1 = p[h + L.H_IC1 * mv]
+    s2 = p[h + L.H_IC2 * mv]
+    c1 = p[h + L.H_C1 * mv]
+    c2 = p[h + L.H_C2 * mv]
+    c3 = p[h + L.H_C3 * mv]
+    m0 = p[h + L.H_M0 * mv]
+    m2 = p[h + L.H_M2 * mv]
+    for j in range(n):
         xi = q * fn
         base = np.floor(xi)
         k = np.uint64(tab + base)
@@ -651,18 +704,13 @@ def voice_rows(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, tt0: int, t
         if q >= one:
             q -= one
         y0 = p[k]
-        xv = np.float32(a[src + t * mv + v]) + (y0 + fr * (p[k + np.uint64(1)] - y0))
+        xv = np.float32(a[col + j * mv]) + (y0 + fr * (p[k + np.uint64(1)] - y0))
         v3 = xv - s2
         v1 = c1 * s1 + c2 * v3
         v2 = s2 + c2 * s1 + c3 * v3
         s1 = two * v1 - s1
         s2 = two * v2 - s2
-        n = n0 + np.float32(tt0 + t - t0)
-        up = min((n + one) * eu, one)
-        dn = max(one - esd * ((n - eam1) * eidc), es)
-        rl = max(elg - elgir * (n - egm1), zero)
-        env = min(up, dn) if n < eg else rl
-        a[dst + t] = float((m0 * xv + m2 * v2) * env)
+        out[j] = float((m0 * xv + m2 * v2) * np.float32(env[j]))
     p[h + L.H_PH * mv] = q
     p[h + L.H_IC1 * mv] = s1
     p[h + L.H_IC2 * mv] = s2
