@@ -51,6 +51,17 @@ def test_stems_are_what_the_master_bus_got() -> None:
     assert all(np.any(result.stems[k]) for k in tracks)
 
 
+def test_threads_do_not_change_a_bit() -> None:
+    tracks = {"kick": s("bd*4, hh*8"), "pad": note("c3 eb3 g3").s("supersaw").room(0.5),
+              "lead": note("c4 g4").s("square").cutoff(1500).delay(0.3), "noise": s("white").gain(0.1)}
+    one = render_tracks(tracks, cycles=Fraction(5, 2), cps=CPS, sample_rate=SR, workers=1)
+    many = render_tracks(tracks, cycles=Fraction(5, 2), cps=CPS, sample_rate=SR, workers=3)
+    np.testing.assert_array_equal(one.master, many.master)
+    for name in tracks:
+        np.testing.assert_array_equal(one.stems[name], many.stems[name])
+    assert [(e.frame, e.track) for e in one.events] == [(e.frame, e.track) for e in many.events]
+
+
 def test_render_is_deterministic_and_writes_stems_and_midi(tmp_path: Path) -> None:
     runner = CliRunner()
     outs = []

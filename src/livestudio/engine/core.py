@@ -144,17 +144,24 @@ class Engine:
 
         Returns True when queued, False when dropped (a name already reported).
         """
+        row = self.encode_note(frame, controls)
+        if row is None:
+            return False
+        self.push_row(row)
+        return True
+
+    def encode_note(self, frame: int, controls: Mapping[str, Any]) -> np.ndarray | None:
+        """``encode`` with ``push``'s handling of unknown names: the first time a name is
+        unknown it raises, later its events give None (and count as dropped)."""
         try:
-            row = self.encode(frame, controls)
+            return self.encode(frame, controls)
         except UnknownInstrumentError as exc:
             name = getattr(exc, "name", str(exc))
             if name in self.unknown_reported:
                 self.unknown_dropped += 1
-                return False
+                return None
             self.unknown_reported.add(name)
             raise
-        self.push_row(row)
-        return True
 
     def press(self, frame: int, controls: Mapping[str, Any], *, key: int) -> bool:
         """Queue a held note (a key pressed): it sounds from ``frame`` until :meth:`release`.
@@ -400,6 +407,34 @@ def master_latency() -> int:
     return limiter_latency(L.Sizes().lookahead)
 
 
+class MasterBus:
+    """The engine's master bus (DC blocker, true-peak limiter) over a premaster fed
+    piece by piece, in order; the output lags the input by ``latency`` frames.
+
+    >>> bus = MasterBus(48000)
+    >>> bus.process(np.zeros((256, 2), np.float32)).shape
+    (256, 2)
+    """
+
+    def __init__(self, sample_rate: int, *, gain_db: float = 0.0, ceiling_db: float = -1.0) -> None:
+        self.engine = Engine(sample_rate=sample_rate, max_voices=1, max_buses=1,
+                             pool_floats=1 << 18, ring_capacity=8, pending_capacity=8,
+                             max_delay_s=0.01, ceiling_db=ceiling_db)
+        self.gain = 10.0 ** (gain_db / 20.0)
+        self.latency = self.engine.latency
+
+    def process(self, premaster: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """The master output for the next ``len(premaster)`` frames (into ``out`` if
+        given: a C-contiguous float32 (frames, 2) array)."""
+        x = np.ascontiguousarray(premaster, dtype=np.float32)
+        if x.ndim != 2 or x.shape[1] != 2:
+            raise EngineError("premaster must be a float32 array of shape (frames, 2)")
+        if out is None:
+            out = np.zeros_like(x)
+        master_offline_kernel(self.engine.arena, self.engine.layout, x, self.gain, out)
+        return out
+
+
 def master_offline(premaster: np.ndarray, sample_rate: int, *, gain_db: float = 0.0,
                    ceiling_db: float = -1.0) -> np.ndarray:
     """The live master bus (DC blocker, true-peak limiter) over a whole premaster.
@@ -410,11 +445,8 @@ def master_offline(premaster: np.ndarray, sample_rate: int, *, gain_db: float = 
     x = np.ascontiguousarray(premaster, dtype=np.float32)
     if x.ndim != 2 or x.shape[1] != 2:
         raise EngineError("premaster must be a float32 array of shape (frames, 2)")
-    eng = Engine(sample_rate=sample_rate, max_voices=1, max_buses=1, pool_floats=1 << 18,
-                 ring_capacity=8, pending_capacity=8, max_delay_s=0.01, ceiling_db=ceiling_db)
-    lat = eng.latency
+    bus = MasterBus(sample_rate, gain_db=gain_db, ceiling_db=ceiling_db)
+    lat = bus.latency
     padded = np.zeros((x.shape[0] + lat, 2), dtype=np.float32)
     padded[:x.shape[0]] = x
-    out = np.zeros_like(padded)
-    master_offline_kernel(eng.arena, eng.layout, padded, 10.0 ** (gain_db / 20.0), out)
-    return np.ascontiguousarray(out[lat:])
+    return np.ascontiguousarray(bus.process(padded)[lat:])

@@ -2,19 +2,22 @@
 
 The render uses the same :class:`~livestudio.session.scheduler.Scheduler` and the same
 event encoding (:func:`~livestudio.session.scheduler.engine_controls`) as live play, so
-an onset lands on the same frame. Every track renders on an engine of its own (without
-a master bus); its output is the track's stem, after its bus effects. The stems are
-summed, in track order, into the premaster, and the master bus (DC blocker + lookahead
-true-peak limiter, :func:`~livestudio.engine.core.master_offline`) runs once over it
+an onset lands on the same frame. Every track renders on an engine of its own (one
+bus, no master bus); its output is the track's stem, after its bus effects. The stems
+are summed, in track order, into the premaster, and the master bus (DC blocker +
+lookahead true-peak limiter, :class:`~livestudio.engine.core.MasterBus`) runs over it
 with its latency compensated, so an onset at cycle ``c`` lands at frame
 ``round(c / cps * sample_rate)`` in the master and in every stem, and the stems sum
 exactly to the master's input.
 
-A stem depends only on its own track (its events, its name and the seed), never on
-the other tracks nor on how many threads render: the tracks render in parallel
-(the kernels run without the GIL) while the next track is being scheduled, and the
-result is bit-identical with one thread or many. Noise generators are seeded from
-``seed`` and the track's name.
+The song renders in segments of a few cycles: the main thread queries the patterns
+and encodes the events segment by segment, worker threads render each track's
+segments in order (the kernels run without the GIL; the costliest track first, so it
+is not left for last), and the main thread masters each segment as soon as every
+track has rendered it. A stem depends only on its own track (its events, its name and
+the seed), never on the other tracks, the segments or the threads, so the result is
+bit-identical with one thread or many. Noise generators are seeded from ``seed`` and
+the track's name.
 
 Tracks routed to MIDI gear (``.midi(port=...)``) make no sound here; they go into the
 MIDI file (``--midi``) with the rest.
@@ -36,14 +39,15 @@ import numpy as np
 
 from livestudio.engine import layout as L
 from livestudio.engine import params as P
-from livestudio.engine.core import Engine, master_latency, master_offline
+from livestudio.engine.core import Engine, MasterBus
 from livestudio.errors import LivestudioError, SessionError
 from livestudio.patterns.pattern import Pattern
 from livestudio.session.scheduler import ScheduledEvent, Scheduler, engine_controls, is_midi_controls
 from livestudio.session.tempo import TempoMap
 
 Progress = Callable[[float], None]
-STEM_PIECE = 1 << 16  # frames per kernel call: the GIL is taken once per piece
+SEGMENT_S = 4.0       # seconds of audio per segment (whole cycles, at least one)
+STEM_PIECE = 1 << 16  # frames per kernel call: a render thread takes the GIL once per piece
 
 
 @dataclass
@@ -87,90 +91,97 @@ def track_seed(seed: int, name: str) -> int:
     return (seed * 0x9E3779B1 + zlib.crc32(name.encode("utf-8"))) & 0xFFFFFFFF
 
 
-def schedule_track(name: str, pattern: Pattern, tempo: TempoMap,
-                   cycles: Fraction) -> tuple[list[ScheduledEvent], list[str]]:
-    """All events of one track over ``cycles`` cycles, queried cycle by cycle as the
-    live scheduler does; returns (events, errors)."""
-    scheduler = Scheduler(tempo, query_budget_s=math.inf)
-    scheduler.set_track(name, pattern, at_cycle=Fraction(0))
-    events: list[ScheduledEvent] = []
-    errors: list[str] = []
-    cycle = Fraction(0)
-    while cycle < cycles:
-        cycle = min(cycle + 1, cycles)
-        found, new_errors = scheduler.advance(cycle, start=Fraction(0))
-        events.extend(found)
-        errors.extend(new_errors)
-    return events, errors
+def segment_cycles(cycles: Fraction, cps: Fraction) -> list[Fraction]:
+    """Segment boundaries in cycles: 0, whole cycles about ``SEGMENT_S`` apart, ``cycles``."""
+    step = max(1, round(SEGMENT_S * float(cps)))
+    bounds = [Fraction(c) for c in range(0, math.ceil(cycles), step)]
+    return bounds + [cycles]
 
 
-def track_engine(name: str, events: list[ScheduledEvent], *, sample_rate: int, cps: Fraction,
-                 seed: int, max_voices: int, sample_paths: list[str] | None,
-                 errors: list[str]) -> Engine | None:
-    """A one-bus engine without a master bus, loaded with the track's sounding events
-    (None when the track has none). Problems (unknown instruments) go to ``errors``."""
-    audio = [event for event in events if not is_midi_event(event)]
-    if not audio:
-        return None
-    engine = Engine(sample_rate=sample_rate, max_voices=max_voices, max_buses=1,
-                    sample_paths=sample_paths or (), cps=float(cps),
-                    seed=track_seed(seed, name), master=False)
-    reported: set[str] = set()
-    for event in audio:
-        try:
-            engine.push(event.frame, engine_controls(event, 0))
-        except LivestudioError as exc:
-            text = f"track {event.track!r}: {exc}"
-            if text not in reported:
-                reported.add(text)
-                errors.append(text)
-    return engine
-
-
-def render_stem(engine: Engine | None, frames: int) -> np.ndarray:
-    """``frames`` frames of a track engine's output (zeros for a silent track)."""
-    stem = np.zeros((frames, 2), dtype=np.float32)
-    if engine is not None:
-        engine.render_into(stem, piece=STEM_PIECE)
-    return stem
-
-
-def estimated_cost(engine: Engine | None, seconds: float) -> float:
-    """A rough render cost of a loaded track engine (voice-seconds, weighted by
-    instrument, plus the bus effects); only the order the tracks render in uses it."""
-    if engine is None:
-        return 0.0
-    rows = engine.queued_rows()
+def estimated_cost(rows: list[np.ndarray], seconds: float) -> float:
+    """A rough render cost of a track's event rows over ``seconds`` of audio
+    (voice-seconds weighted by instrument, plus the bus effects); only the order the
+    tracks render in uses it."""
     cost = seconds  # the engine's fixed work per frame
+    room = delay = False
     for row in rows:
         inst = int(row[L.R_INST])
+        room = room or row[L.R_ROOM] > 0.0
+        delay = delay or row[L.R_DELAY] > 0.0
         if inst in P.DRUMS:
             cost += 2.5 * P.DRUM_LENGTH[inst]
-            continue
-        weight = 1.0 + 0.5 * row[L.R_UNISON] if inst == P.I_SUPERSAW else 1.0
-        cost += weight * (row[L.R_DUR] + row[L.R_REL])
-    if np.any(rows[:, L.R_ROOM] > 0.0):
-        cost += 4.0 * seconds  # the reverb runs on through the whole render
-    if np.any(rows[:, L.R_DELAY] > 0.0):
-        cost += 0.5 * seconds
-    return cost
+        else:
+            weight = 1.0 + 0.5 * row[L.R_UNISON] if inst == P.I_SUPERSAW else 1.0
+            cost += weight * (row[L.R_DUR] + row[L.R_REL])
+    return cost + (4.0 * seconds if room else 0.0) + (0.5 * seconds if delay else 0.0)
 
 
-class StemPool:
-    """Worker threads that render track engines into stems, the costliest waiting job
-    first (so the long ones start early and the threads finish together).
+class TrackRender:
+    """One track: its scheduler, its engine (no master bus) and its stem."""
 
-    >>> pool = StemPool(workers=1)
-    >>> pool.add(0, None, 8, cost=0.0)
-    >>> pool.result(0).shape
-    (8, 2)
-    >>> pool.close()
+    def __init__(self, name: str, pattern: Pattern, tempo: TempoMap, frames: int, *,
+                 seed: int, max_voices: int, sample_paths: list[str] | None) -> None:
+        self.name = name
+        self.scheduler = Scheduler(tempo, query_budget_s=math.inf)
+        self.scheduler.set_track(name, pattern, at_cycle=Fraction(0))
+        self.engine = Engine(sample_rate=tempo.sample_rate, max_voices=max_voices, max_buses=1,
+                             sample_paths=sample_paths or (), cps=float(tempo.cps),
+                             seed=track_seed(seed, name), master=False)
+        self.stem = np.zeros((frames, 2), dtype=np.float32)
+        self.cost = 0.0  # render cost estimate per second, from the first segment
+        self._reported: set[str] = set()
+
+    def schedule(self, begin: Fraction, end: Fraction, errors: list[str]
+                 ) -> tuple[list[ScheduledEvent], list[np.ndarray]]:
+        """Events of cycles ``begin .. end`` (queried cycle by cycle, as live) and the
+        rows of those that sound; problems go to ``errors``."""
+        events: list[ScheduledEvent] = []
+        cycle = begin
+        while cycle < end:
+            cycle = min(Fraction(math.floor(cycle)) + 1, end)
+            found, new_errors = self.scheduler.advance(cycle, start=Fraction(0))
+            events.extend(found)
+            errors.extend(new_errors)
+        rows: list[np.ndarray] = []
+        for event in events:
+            if is_midi_event(event):
+                continue
+            try:
+                row = self.engine.encode_note(event.frame, engine_controls(event, 0))
+            except LivestudioError as exc:
+                text = f"track {event.track!r}: {exc}"
+                if text not in self._reported:
+                    self._reported.add(text)
+                    errors.append(text)
+                continue
+            if row is not None:
+                rows.append(row)
+        return events, rows
+
+    def render(self, rows: list[np.ndarray], start: int, stop: int) -> None:
+        """Queue ``rows`` and render stem frames ``start .. stop`` (the next ones)."""
+        for row in rows:
+            self.engine.push_row(row)
+        self.engine.render_into(self.stem[start:stop], piece=STEM_PIECE)
+
+
+class SegmentPool:
+    """Worker threads rendering track segments: a track's segments in order; of the
+    waiting jobs, the earliest segment first (so the master can follow close behind)
+    and, within a segment, the costliest track first (the long jobs start early and
+    the short ones fill in around them).
+
+    ``add`` queues a job; ``wait(track, segment)`` returns once it is rendered.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, tracks: list[TrackRender], workers: int) -> None:
+        self.tracks = tracks
         self._cond = threading.Condition()
-        self._waiting: list[tuple[float, int, Engine | None, int]] = []
-        self._done: dict[int, np.ndarray | BaseException] = {}
+        self._jobs: dict[tuple[int, int], tuple[list[np.ndarray], int, int]] = {}
+        self._ready: list[tuple[int, float, int]] = []   # (segment, -cost, track)
+        self._next = [0] * len(tracks)                   # next segment each track renders
+        self._busy = [False] * len(tracks)
+        self._failed: BaseException | None = None
         self._closed = False
         self.cpu_s = 0.0  # thread CPU time the renders took, summed
         self._threads = [threading.Thread(target=self._work, name=f"livestudio-render-{k}",
@@ -178,46 +189,62 @@ class StemPool:
         for thread in self._threads:
             thread.start()
 
-    def add(self, index: int, engine: Engine | None, frames: int, *, cost: float) -> None:
-        """Queue job ``index``: render ``frames`` frames of ``engine``."""
+    def add(self, track: int, segment: int, rows: list[np.ndarray], start: int, stop: int) -> None:
+        """Queue segment ``segment`` of ``track``: push ``rows``, render ``start .. stop``."""
         with self._cond:
-            heapq.heappush(self._waiting, (-cost, index, engine, frames))
-            self._cond.notify()
+            if self._failed is None:
+                self._jobs[(track, segment)] = (rows, start, stop)
+                self._offer(track)
 
-    def result(self, index: int) -> np.ndarray:
-        """Wait for job ``index``'s stem (re-raises what its render raised)."""
+    def wait(self, track: int, segment: int) -> None:
+        """Block until ``track`` has rendered ``segment`` (re-raises a render's error)."""
         with self._cond:
-            while index not in self._done:
+            while self._next[track] <= segment and self._failed is None:
                 self._cond.wait()
-            outcome = self._done.pop(index)
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
+            if self._failed is not None:
+                raise self._failed
 
     def close(self) -> None:
-        """No more jobs: let the threads end once the queue is empty."""
+        """No more jobs: the threads end once everything queued is rendered."""
         with self._cond:
             self._closed = True
             self._cond.notify_all()
         for thread in self._threads:
             thread.join()
 
+    def _offer(self, track: int) -> None:
+        """Make ``track``'s next segment ready if it is queued and the track idle."""
+        segment = self._next[track]
+        if not self._busy[track] and (track, segment) in self._jobs:
+            self._busy[track] = True
+            heapq.heappush(self._ready, (segment, -self.tracks[track].cost, track))
+            self._cond.notify()
+
     def _work(self) -> None:
         while True:
             with self._cond:
-                while not self._waiting and not self._closed:
+                while not self._ready and self._failed is None \
+                        and not (self._closed and not self._jobs):
                     self._cond.wait()
-                if not self._waiting:
+                if not self._ready or self._failed is not None:
                     return
-                _, index, engine, frames = heapq.heappop(self._waiting)
+                segment, _, track = heapq.heappop(self._ready)
+                rows, start, stop = self._jobs.pop((track, segment))
             started = time.thread_time()
             try:
-                outcome: np.ndarray | BaseException = render_stem(engine, frames)
-            except BaseException as exc:  # handed to the caller by result()
-                outcome = exc
+                self.tracks[track].render(rows, start, stop)
+            except BaseException as exc:  # handed to the caller by wait()
+                with self._cond:
+                    self._failed = exc
+                    self._jobs.clear()
+                    self._ready.clear()
+                    self._cond.notify_all()
+                return
             with self._cond:
                 self.cpu_s += time.thread_time() - started
-                self._done[index] = outcome
+                self._next[track] = segment + 1
+                self._busy[track] = False
+                self._offer(track)
                 self._cond.notify_all()
 
 
@@ -234,47 +261,54 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
     if cycles <= 0:
         raise SessionError(f"nothing to render: {cycles} cycles")
     started = time.perf_counter()
-    names = list(tracks)
     tempo = TempoMap(sample_rate=sample_rate, cps=cps)
-    latency = master_latency()
+    master_bus = MasterBus(sample_rate)
+    latency = master_bus.latency
     total = tempo.frame_at(cycles) + int(round(tail_s * sample_rate))
     # the stems run on past the end by the master's lookahead, which sees that far
     frames = total + latency
+    bounds = segment_cycles(cycles, cps)
+    starts = [min(tempo.frame_at(c), frames) for c in bounds[:-1]] + [frames]
+    names = list(tracks)
+    renders = [TrackRender(name, tracks[name], tempo, frames, seed=seed, max_voices=max_voices,
+                           sample_paths=sample_paths) for name in names]
     result = RenderResult(master=np.zeros((0, 2), np.float32), premaster=np.zeros((0, 2), np.float32),
                           stems={}, sample_rate=sample_rate, cps=tempo.cps, cycles=cycles)
     threads = workers or default_workers()
-    pool = StemPool(threads)
-    schedule_s = 0.0
+    pool = SegmentPool(renders, threads)
+    premaster = np.zeros((frames, 2), dtype=np.float32)
+    master = np.zeros((frames, 2), dtype=np.float32)
+    schedule_s = master_s = 0.0
+    segments = len(bounds) - 1
     try:
-        for index, name in enumerate(names):
-            # scheduling (Python) overlaps the rendering of the tracks before it
+        for k in range(segments):
             scheduling = time.perf_counter()
-            events, errors = schedule_track(name, tracks[name], tempo, cycles)
-            result.events.extend(events)
-            result.errors.extend(errors)
-            engine = track_engine(name, events, sample_rate=sample_rate, cps=cps, seed=seed,
-                                  max_voices=max_voices, sample_paths=sample_paths,
-                                  errors=result.errors)
-            cost = estimated_cost(engine, frames / sample_rate)
+            for index, track in enumerate(renders):
+                events, rows = track.schedule(bounds[k], bounds[k + 1], result.errors)
+                result.events.extend(events)
+                if k == 0:
+                    track.cost = estimated_cost(rows, (starts[1] - starts[0]) / sample_rate)
+                pool.add(index, k, rows, starts[k], starts[k + 1])
             schedule_s += time.perf_counter() - scheduling
-            pool.add(index, engine, frames, cost=cost)
-        premaster = np.zeros((frames, 2), dtype=np.float32)
-        for index, name in enumerate(names):
-            stem = pool.result(index)
-            premaster += stem  # in track order: the same bits whoever finished first
-            if stems:
-                result.stems[name] = stem[:total]
+        for k in range(segments):
+            a, b = starts[k], starts[k + 1]
+            for index in range(len(renders)):
+                pool.wait(index, k)
+                # in track order: the same bits whoever rendered first
+                premaster[a:b] += renders[index].stem[a:b]
+            mastering = time.perf_counter()
+            master_bus.process(premaster[a:b], master[a:b])
+            master_s += time.perf_counter() - mastering
             if progress is not None:
-                progress((index + 1) / len(names))
+                progress((k + 1) / segments)
     finally:
         pool.close()
+    if stems:
+        result.stems = {track.name: track.stem[:total] for track in renders}
     # the order the live scheduler hands them out: by frame, then track
     result.events.sort(key=lambda e: (e.frame, e.track))
-    mastering = time.perf_counter()
-    result.master = master_offline(premaster, sample_rate)[:total]
+    result.master = master[latency:latency + total]
     result.premaster = premaster[:total]
-    finished = time.perf_counter()
-    result.timings = {"schedule_s": schedule_s, "stems_cpu_s": pool.cpu_s,
-                      "master_s": finished - mastering, "wall_s": finished - started,
-                      "workers": float(threads)}
+    result.timings = {"schedule_s": schedule_s, "stems_cpu_s": pool.cpu_s, "master_s": master_s,
+                      "wall_s": time.perf_counter() - started, "workers": float(threads)}
     return result

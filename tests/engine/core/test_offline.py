@@ -7,7 +7,7 @@ from typing import Callable
 import numpy as np
 
 from livestudio.engine import Engine
-from livestudio.engine.core import master_offline
+from livestudio.engine.core import MasterBus, master_offline
 from livestudio.engine.measure import true_peak
 
 
@@ -53,3 +53,15 @@ def test_seed_changes_noise_only_when_asked(make_engine: Callable[..., Engine]) 
 
     np.testing.assert_array_equal(run(1), run(1))
     assert not np.array_equal(run(1), run(2))
+
+
+def test_master_bus_in_pieces_is_the_master_in_one_go() -> None:
+    rng = np.random.default_rng(7)
+    x = (rng.standard_normal((20000, 2)) * 0.6).astype(np.float32)  # limits often
+    whole = MasterBus(48000).process(x)
+    bus = MasterBus(48000)
+    cuts = [0, 1, 77, 128, 1000, 4096, 4097, 20000]
+    pieces = [bus.process(x[a:b]) for a, b in zip(cuts, cuts[1:])]
+    np.testing.assert_array_equal(np.concatenate(pieces), whole)
+    aligned = master_offline(x, 48000)
+    np.testing.assert_array_equal(aligned[:-bus.latency], whole[bus.latency:])

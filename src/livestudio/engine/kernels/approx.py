@@ -13,20 +13,20 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from livestudio.engine.kernels.jit import kernel
 
 TWO_PI = 2.0 * math.pi
 TANH_RATIONAL_MAX = 4.0
 
 
-@kernel
+@kernel(inline=True)
 def sin2pi(ph: float) -> float:
     """``sin(2 pi ph)`` for any finite ``ph`` (error below 1e-11)."""
-    x = ph - math.floor(ph + 0.5)          # [-0.5, 0.5]
-    if x > 0.25:
-        x = 0.5 - x
-    elif x < -0.25:
-        x = -0.5 - x                       # [-0.25, 0.25]: sin is the same
+    x = ph - np.floor(ph + 0.5)          # [-0.5, 0.5]
+    # reflect into [-0.25, 0.25] (sin(pi - t) = sin t), without branches
+    x = max(min(x, 0.5 - x), -0.5 - x)
     t = TWO_PI * x
     t2 = t * t
     p = -1.0 / 1307674368000.0
@@ -40,7 +40,7 @@ def sin2pi(ph: float) -> float:
     return t * p
 
 
-@kernel
+@kernel(inline=True)
 def tanh_fast(x: float) -> float:
     """``tanh(x)`` (error below 4e-8 for ``|x| <= 4``; exact library call beyond)."""
     if abs(x) > TANH_RATIONAL_MAX:

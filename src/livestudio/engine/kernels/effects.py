@@ -66,7 +66,7 @@ def bus_delay(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: int
     a[bs + L.B_DIDLE] = idle
 
 
-@kernel(ordered=True)
+@kernel
 def comb4(a: np.ndarray, ly: np.ndarray, bs: int, taps: int, i: int, start: int, xin: int,
           yo: int, t0: int, t1: int, feedback: float) -> float:
     """Reverb combs ``i .. i + 3`` (buffers from ``start``) over rows ``t0 .. t1``;
@@ -146,7 +146,7 @@ def comb4(a: np.ndarray, ly: np.ndarray, bs: int, taps: int, i: int, start: int,
     return loud
 
 
-@kernel
+@kernel(reassoc=True)  # only the activity/level sums re-associate
 def allpass2(a: np.ndarray, bs: int, jl: int, jr: int, sl: int, sr: int, nl: int, nr: int,
              yl: int, yr: int, t0: int, t1: int) -> float:
     """Allpass stage ``jl`` (left, buffer at ``sl``) and ``jr`` (right, at ``sr``) over
@@ -343,7 +343,7 @@ def zero_nonfinite(a: np.ndarray, off: int, t0: int, t1: int) -> int:
     return bad
 
 
-@kernel
+@kernel(reassoc=True)  # only the activity/level sums re-associate
 def bus_to_master(a: np.ndarray, base: int, mbuf: int, ch: int, lv: int, t0: int,
                   t1: int) -> None:
     """Add a bus's output rows 0/1 to the master rows; its peak and sum of squares

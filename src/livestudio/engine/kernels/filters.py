@@ -63,7 +63,7 @@ def voice_inserts(a: np.ndarray, vb: int, mv: int, v: int, off: int, stride: int
         steps = 2.0 ** (bits - 1.0)
         inv = 1.0 / steps
         for t in range(t0, t1):
-            a[off + t * stride] = math.floor(a[off + t * stride] * steps + 0.5) * inv
+            a[off + t * stride] = np.floor(a[off + t * stride] * steps + 0.5) * inv
     shape = a[vb + L.V_SHAPE * mv + v]
     if shape > 0.0:
         k = 2.0 * shape / (1.0 - shape)

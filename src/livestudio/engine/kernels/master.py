@@ -97,7 +97,7 @@ def dc_block(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, lin: int, span: in
     a[ms + L.M_DC_Y1 + 1] = y1r
 
 
-@kernel(ordered=True)
+@kernel
 def true_peaks(a: np.ndarray, ly: np.ndarray, lin: int, span: int, peaks: int,
                n: int) -> None:
     """``a[peaks + i]``: the true-peak estimate of frame ``i`` of the range, both
@@ -218,7 +218,7 @@ def limit(a: np.ndarray, ly: np.ndarray, lin: int, span: int, peaks: int, n: int
     a[ms + L.M_TPPREV] = prev
 
 
-@kernel
+@kernel(reassoc=True)  # only the level sums re-associate
 def master_bypass(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, out: np.ndarray,
                   out_pos: int) -> None:
     """No master bus: master rows ``t0 .. t1`` straight to ``out`` as float32 (levels too).

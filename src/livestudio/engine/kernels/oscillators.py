@@ -40,7 +40,7 @@ def osc_table(p: np.ndarray, tab: int, nt: int, ph0: float, inc: float, a: np.nd
     fn = float(nt)
     for t in range(t0, t1):
         ph = ph0 + inc * (age0 + (t - t0))
-        ph -= math.floor(ph)
+        ph -= np.floor(ph)
         x = ph * fn
         i = min(int(x), nt - 1)
         fr = x - i
@@ -55,14 +55,14 @@ def osc_pulse(p: np.ndarray, tab: int, nt: int, ph0: float, inc: float, pw: floa
     fn = float(nt)
     for t in range(t0, t1):
         ph = ph0 + inc * (age0 + (t - t0))
-        ph -= math.floor(ph)
+        ph -= np.floor(ph)
         x = ph * fn
         i = min(int(x), nt - 1)
         fr = x - i
         y0 = p[tab + i]
         s1 = y0 + fr * (p[tab + i + 1] - y0)
         ph2 = ph + pw
-        ph2 -= math.floor(ph2)
+        ph2 -= np.floor(ph2)
         x2 = ph2 * fn
         i2 = min(int(x2), nt - 1)
         fr2 = x2 - i2
@@ -95,9 +95,9 @@ def osc_supersaw(a: np.ndarray, p: np.ndarray, nt: int, aux: int, mv: int, count
         tab = a[aux + (18 + j) * mv]
         for t in range(n):
             ph = ph0 + inc * (age0 + t)
-            ph -= math.floor(ph)
+            ph -= np.floor(ph)
             x = ph * fn
-            i = min(math.floor(x), top)
+            i = min(np.floor(x), top)
             pos[t] = tab + i
             frac[t] = x - i
         saw_add(p, pos, frac, acc, scale, n)
@@ -118,7 +118,7 @@ def saw_add(p: np.ndarray, pos: np.ndarray, frac: np.ndarray, acc: np.ndarray, s
 @kernel
 def sine_lookup(p: np.ndarray, tab: int, nt: int, ph: float) -> float:
     """Sine of ``2 pi ph`` from the sine table."""
-    ph -= math.floor(ph)
+    ph -= np.floor(ph)
     x = ph * nt
     i = min(int(x), nt - 1)
     fr = x - i

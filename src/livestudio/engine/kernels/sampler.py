@@ -31,7 +31,7 @@ def play_sample(a: np.ndarray, ly: np.ndarray, p: np.ndarray, vb: int, mv: int, 
         pos = start + rate * (age0 + (t - t0))
         if loop and length > 1.0:
             rel = pos - begin
-            rel -= math.floor(rel / length) * length
+            rel -= np.floor(rel / length) * length
             pos = begin + rel
         if pos < begin or pos > last or frames <= 0:
             a[off + t * stride] = 0.0

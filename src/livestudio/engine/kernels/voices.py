@@ -657,44 +657,23 @@ def envelope_rows(p: np.ndarray, h: int, mv: int, tt0: int, n: int, env: np.ndar
 def filtered_source_rows(a: np.ndarray, p: np.ndarray, h: int, mv: int, col: int, n: int,
                          env: np.ndarray, out: np.ndarray) -> None:
     """A pass-1 source (``a[col + j * mv]``) through the lane's low-pass, times ``env``."""
-    two = np.float32(2.0)
-    s1 = p[h + L.H_IC1 * mv]
-    s2 = p[h + L.H_IC2 * mv]
-    c1 = p[h + L.H_C1 * mv]
-    c2 = p[h + L.H_C2 * mv]
-    c3 = p[h + L.H_C3 * mv]
-    m0 = p[h + L.H_M0 * mv]
-    m2 = p[h + L.H_M2 * mv]
     for j in range(n):
-        xv = np.float32(a[col + j * mv])
-        v3 = xv - s2
-        v1 = c1 * s1 + c2 * v3
-        v2 = s2 + c2 * s1 + c3 * v3
-        s1 = two * v1 - s1
-        s2 = two * v2 - s2
-        out[j] = float((m0 * xv + m2 * v2) * np.float32(env[j]))
-    p[h + L.H_IC1 * mv] = s1
-    p[h + L.H_IC2 * mv] = s2
+        out[j] = float(np.float32(a[col + j * mv]))
+    lowpass_rows(p, h, mv, n, env, out)
 
 
 @kernel
 def table_voice_rows(a: np.ndarray, p: np.ndarray, h: int, mv: int, col: int, nt: int,
                      n: int, env: np.ndarray, out: np.ndarray) -> None:
-    """A wavetable lane (phase, table read, plus its pass-1 source ``a[col + j * mv]``)
-    through its low-pass (or not: ``m0``/``m2``), times ``env``."""
+    """A wavetable lane: phase and table read (its pass-1 source is silent), through its
+    low-pass (or not: ``m0``/``m2``), times ``env``. ``col`` is unused: only pass-1
+    voices have a source."""
     fn = np.float32(nt)
     one = np.float32(1.0)
-    two = np.float32(2.0)
+    zero = np.float32(0.0)
     q = p[h + L.H_PH * mv]
     inc = p[h + L.H_INC * mv]
     tab = p[h + L.H_TAB * mv]
-    s1 = p[h + L.H_IC1 * mv]
-    s2 = p[h + L.H_IC2 * mv]
-    c1 = p[h + L.H_C1 * mv]
-    c2 = p[h + L.H_C2 * mv]
-    c3 = p[h + L.H_C3 * mv]
-    m0 = p[h + L.H_M0 * mv]
-    m2 = p[h + L.H_M2 * mv]
     for j in range(n):
         xi = q * fn
         base = np.floor(xi)
@@ -704,14 +683,35 @@ def table_voice_rows(a: np.ndarray, p: np.ndarray, h: int, mv: int, col: int, nt
         if q >= one:
             q -= one
         y0 = p[k]
-        xv = np.float32(a[col + j * mv]) + (y0 + fr * (p[k + np.uint64(1)] - y0))
+        out[j] = float(y0 + fr * (p[k + np.uint64(1)] - y0))
+    p[h + L.H_PH * mv] = q
+    if p[h + L.H_M2 * mv] == zero and p[h + L.H_M0 * mv] == one:
+        for j in range(n):
+            out[j] = float(np.float32(out[j]) * np.float32(env[j]))
+        return
+    lowpass_rows(p, h, mv, n, env, out)
+
+
+@kernel
+def lowpass_rows(p: np.ndarray, h: int, mv: int, n: int, env: np.ndarray,
+                 out: np.ndarray) -> None:
+    """``out[j]`` (float32 values) through the lane's low-pass mix, times ``env``."""
+    two = np.float32(2.0)
+    s1 = p[h + L.H_IC1 * mv]
+    s2 = p[h + L.H_IC2 * mv]
+    c1 = p[h + L.H_C1 * mv]
+    c2 = p[h + L.H_C2 * mv]
+    c3 = p[h + L.H_C3 * mv]
+    m0 = p[h + L.H_M0 * mv]
+    m2 = p[h + L.H_M2 * mv]
+    for j in range(n):
+        xv = np.float32(out[j])
         v3 = xv - s2
         v1 = c1 * s1 + c2 * v3
         v2 = s2 + c2 * s1 + c3 * v3
         s1 = two * v1 - s1
         s2 = two * v2 - s2
         out[j] = float((m0 * xv + m2 * v2) * np.float32(env[j]))
-    p[h + L.H_PH * mv] = q
     p[h + L.H_IC1 * mv] = s1
     p[h + L.H_IC2 * mv] = s2
 
@@ -800,10 +800,18 @@ def pass2_rows(a: np.ndarray, ly: np.ndarray, p: np.ndarray, tt0: int, t0: int, 
                 if kk >= kd and kk < 4:
                     continue
                 g = p[hg + (b * 6 + kk) * mv: hg + (b * 6 + kk) * mv + hi]
-                acc = zero
-                for v in range(hi):
-                    acc += row[v] * g[v]
-                a[busbuf + (b * 6 + kk) * ch + t] += acc
+                a[busbuf + (b * 6 + kk) * ch + t] += lane_sum(row, g, hi)
+
+
+@kernel(reassoc=True)
+def lane_sum(row: np.ndarray, g: np.ndarray, hi: int) -> np.float32:
+    """``sum(row[v] * g[v] for v < hi)`` in float32, vectorized: its association is a
+    function of ``hi`` alone (the only kernel that lets the compiler re-associate sums
+    that reach the audio; pass 2 picks ``hi`` from the sounding voices)."""
+    acc = np.float32(0.0)
+    for v in range(hi):
+        acc += row[v] * g[v]
+    return acc
 
 
 @kernel
