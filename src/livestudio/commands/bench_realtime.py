@@ -33,6 +33,14 @@ drums = s("bd*4, [~ cp]*2, hh*8").gain(0.6)
 '''
 
 
+def save_atomically(path: Path, text: str) -> None:
+    """Save like an editor that writes a new file and renames it over the old one (the
+    watcher never sees a half-written file)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
 def _busy(stop: threading.Event, counter: list[int]) -> None:
     """A pure-Python busy loop (holds the GIL in 5 ms slices, like a UI redraw)."""
     n = 0
@@ -101,7 +109,7 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
             while (now := time.monotonic()) - t0 < seconds:
                 if now >= next_reload:
                     writes += 1
-                    song.write_text(PATTERN.format(cutoff=1200 + 100 * (writes % 8)))
+                    save_atomically(song, PATTERN.format(cutoff=1200 + 100 * (writes % 8)))
                     next_reload += reload_every_s
                 chunk, since = S.load_history(st, since)
                 loads.append(chunk)
