@@ -171,15 +171,9 @@ class Engine:
         ``layout.MAX_AGE`` frames (175 s at 48 kHz). Drums and samples without ``loop``
         play their own length. Returns False when dropped, like :meth:`push`.
         """
-        try:
-            row = self.encode(frame, controls)
-        except UnknownInstrumentError as exc:
-            name = getattr(exc, "name", str(exc))
-            if name in self.unknown_reported:
-                self.unknown_dropped += 1
-                return False
-            self.unknown_reported.add(name)
-            raise
+        row = self.encode_note(frame, controls)
+        if row is None:
+            return False
         self.push_row(P.hold(row, key))
         return True
 
