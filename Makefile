@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	@echo "compiling the DSP kernels and the audio callback once (1-3 min; later starts load them)"
+	$(PY) -c "from livestudio.engine.host.prime import prime; prime('core')"
 	touch $(STAMP)
 
 system-test:

@@ -1,7 +1,8 @@
 """acid: a 303-style acid line at 128 BPM.
 
-Teaches: patterned filter sweeps, resonance, accents with `gain`, slides via short
-releases, and `sometimes_by` for octave jumps.
+Teaches: a filter envelope (`lpenv`: every note opens the filter and it decays back,
+the 303 squelch), patterned sweeps on top, resonance, accents with `gain` and a deeper
+envelope on the accents, and `sometimes_by` for octave jumps.
 """
 
 from livestudio import *
@@ -10,9 +11,11 @@ tempo(bpm=128)
 
 drums = s("bd*4, [~ cp]*2, hh*8?").gain(".8 .6")
 
-# The squelch: a resonant low-pass saw whose cutoff follows a slow sine.
+# The squelch: a resonant low-pass saw; each note's filter envelope opens it by 2-3.5
+# octaves and decays in 0.18 s, while the base cutoff follows a slow sine.
 acid = (note("<c2 c2 eb2 g1>*8").s("saw")
-        .cutoff(sine.range(300, 3000).slow(8)).resonance(0.7).release(0.12)
+        .cutoff(sine.range(250, 1200).slow(8)).resonance(0.7).release(0.12)
+        .lpenv("3.5 2 2.5 2 3.5 2 3 2").lpdecay(0.18).lpsustain(0.1)
         .gain(".4 .25 .32 .25 .4 .25 .36 .25")
         .sometimes_by(0.25, lambda p: p.add(12)))
 

@@ -81,7 +81,7 @@ GROUPS: list[tuple[str, str, list[str]]] = [
         "scale_type_intervals", "render_voicing", "voicing_notes", "chord_root",
     ]),
     ("session", "Session settings", ["tempo", "quantize", "sync", "samples"]),
-    ("midi", "MIDI", ["midi", "cc", "ccin"]),
+    ("midi", "MIDI", ["midi", "cc", "ccin", "midikeys"]),
     ("types", "Types and pattern internals (for writing your own functions)", [
         "Pattern", "Hap", "TimeSpan", "Time", "to_time", "is_pattern", "register",
     ]),
@@ -118,7 +118,8 @@ SECTION_INTROS: dict[str, str] = {
         "apply at the same boundary as the tracks of that save; `sync` is read when "
         "`livestudio play` starts (changing it later takes a restart)."),
     "midi": (
-        "Route events to MIDI gear, send CCs, and read incoming CCs as a signal. "
+        "Route events to MIDI gear, send CCs, read incoming CCs as a signal, and play an "
+        "instrument from a MIDI keyboard (`midikeys`, with `livestudio play --midi-in PORT`). "
         "The controls MIDI reads are listed under [Controls](#controls)."),
     "types": (
         "What a pattern is made of, and the `Pattern` methods the library itself is "
@@ -161,7 +162,28 @@ _DOC_OVERRIDES = {
 _ENGINE_NOTES: dict[str, str] = {
     "s": ("Instrument or sample folder. Built-in instruments are listed under "
           "[Instruments](#instruments); any other name is a sample folder (error when no "
-          "sample root has it). `\"name:3\"` picks file 3. Default `sine`."),
+          "sample root has it). `\"name:3\"` picks file 3. A sample folder named like a "
+          "built-in drum (`bd`, `sd`, `hh`, ...) wins over the synthesized drum. Default `sine`."),
+    "lpenv": ("Low-pass envelope depth in octaves (default 1 when any `lp*` envelope control "
+              "is set): the cutoff goes from `cutoff` to `cutoff × 2**lpenv` and back along "
+              "its own ADSR (negative: sweeps down). Needs `cutoff`. Updated every 32 frames."),
+    "lpattack": "Low-pass envelope attack in seconds (default 0.005).",
+    "lpdecay": "Low-pass envelope decay in seconds (default 0.14).",
+    "lpsustain": "Low-pass envelope sustain level 0..1 (default 0).",
+    "lprelease": "Low-pass envelope release in seconds (default 0.1), from where the gate closes.",
+    "cut": ("Cut group (an integer > 0, as in Tidal): a new note stops the sounding notes "
+            "of the same group on the same track with a 5 ms fade (`s(\"hh*8, oh(3,8)\").cut(1)`: "
+            "the closed hat chokes the open one)."),
+    "djf": ("DJ filter, one knob 0..1: 0.5 is off, lower closes a low-pass (20 Hz at 0), "
+            "higher opens a high-pass (to the top at 1); exponential in Hz, +-0.02 dead zone "
+            "around the middle. Per note (`djf(ccin(1))` on a knob)."),
+    "nudge": ("Seconds to shift the onset (SuperDirt): positive later, negative earlier, "
+              "within +-1 s. An early nudge longer than the lookahead (100 ms) arrives late."),
+    "midinote": "Pitch as a MIDI number (SuperDirt's name); `note` wins when both are set.",
+    "delaysync": ("1: `delaytime` counts in cycles and follows the tempo (`0.1875` = a dotted "
+                  "eighth); 0 (default): seconds."),
+    "bank": ("Sample bank prefix, as in Strudel: `s(\"bd\").bank(\"RolandTR909\")` plays "
+             "the sample folder `RolandTR909_bd`."),
     "n": ("Samples: which file of the folder (wraps around). Synths: the pitch as a MIDI "
           "number when neither `note` nor `freq` is set. After `.scale(...)`: a scale degree."),
     "note": ("Pitch: a MIDI number or a note name (`c4` = 60, `eb2`, `f#3`; octave 3 when "

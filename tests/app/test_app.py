@@ -176,6 +176,27 @@ async def test_engine_down_and_sync_lost_are_shown(tmp_path: Path) -> None:
 
 
 @run_async
+async def test_clock_key_steps_through_the_sources(tmp_path: Path) -> None:
+    app, session = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause(0.2)
+        assert session.calls[-1] == ("sync", "link")
+        assert "Link" in str(app.query_one(Transport).render())
+        await pilot.press("c")
+        await pilot.pause(0.2)
+        assert session.calls[-1] == ("sync", "midi")
+        await pilot.press("c")
+        assert session.calls[-1] == ("sync", "internal")
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Clock: Ableton Link")
+        command.callback()
+        assert session.calls[-1] == ("sync", "link")
+        log = app.query_one(LogPanel).lines_written
+        assert any("clock: following Ableton Link" in line for line in log)
+
+
+@run_async
 async def test_command_palette_offers_the_actions(tmp_path: Path) -> None:
     app, session = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

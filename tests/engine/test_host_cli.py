@@ -30,7 +30,8 @@ def test_bench_realtime_prints_its_figures() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     for key in ("xruns", "late", "load_p50_pct", "load_p99_pct", "load_max_pct", "callback",
-                "engine_rss_mb_end", "engine_uss_mb_end", "voices_max"):
+                "engine_rss_mb_end", "engine_uss_mb_end", "voices_max", "overruns", "jack_port_max"):
         assert key in result
+    assert 0 <= result["overruns"] <= result["blocks"]
     assert result["callback"] == "cfunc" and result["voices_max"] >= 64
     assert result["blocks"] > 500 and result["errors"] == []

@@ -47,3 +47,18 @@ def test_play_headless_drives_a_jack_midi_port(jack_server: JackServer, tmp_path
         assert on == {} and problems == []                               # ... and none hangs
     finally:
         gear.close()
+
+
+def test_a_missing_clock_out_port_is_reported_and_the_music_plays(
+        jack_server: JackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIVESTUDIO_MIDI_API", "jack")
+    song = tmp_path / "song.py"
+    song.write_text('from livestudio import *\nbeat = s("bd*4")\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "livestudio.cli", "play", str(song), "--headless", "--duration", "2",
+         "--status-json", "--output", "file", "--backend", "test", "--midi-clock-out", "nosuchclock"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    status = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert any("nosuchclock" in e and "existing output ports" in e for e in status[-1]["errors"])
+    assert status[-1]["cycle"] > 0.5 and status[-1]["levels"]["beat"] > 0

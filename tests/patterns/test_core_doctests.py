@@ -20,6 +20,7 @@ MODULES = [
     "livestudio.patterns.signals",
     "livestudio.patterns.randomness",
     "livestudio.patterns.controls",
+    "livestudio.patterns.keys",
     "livestudio.conformance",
 ]
 

@@ -148,3 +148,23 @@ def test_changing_sync_in_the_file_switches_the_clock_source(session: LiveSessio
     session.reload()
     _wait(lambda: ("set_sync", "internal") in calls)
     assert [c for c in calls if c[0] == "set_sync"] == [("set_sync", "link"), ("set_sync", "internal")]
+
+
+def test_set_sync_checks_the_spec_and_reaches_the_engine(session: LiveSession) -> None:
+    session.set_sync("midi:tr8")
+    assert session.engine.calls[-1] == ("set_sync", "midi:tr8")  # type: ignore[attr-defined]
+    with pytest.raises(SessionError, match="clock source"):
+        session.set_sync("mid1")
+
+
+def test_a_first_load_stuck_in_a_c_call_does_not_freeze_the_start(tmp_path: Path) -> None:
+    song = tmp_path / "stuck.py"
+    song.write_text("from livestudio import *\nx = sum(range(10**15))\nbeat = s('bd*4')\n")
+    session = LiveSession(song, LiveOptions(engine=FakeEngine(), watch=False, load_timeout_s=1.0))
+    session.start()   # returns: the file ran in the validator, which was killed
+    try:
+        errors = session.errors
+        assert errors and errors[0].line == 2 and "C call" in errors[0].message
+        assert session.tracks == {} and session.playing
+    finally:
+        session.close()

@@ -119,3 +119,15 @@ def test_unknown_instrument_is_reported_once_and_the_rest_renders(tmp_path: Path
     assert result.output.count("nosuchsound") == 1
     audio, _ = soundfile.read(str(tmp_path / "z.wav"))
     assert np.any(audio)
+
+
+def test_a_file_stuck_in_a_c_call_is_reported_not_hung(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import livestudio.commands.render as render_module
+
+    monkeypatch.setattr(render_module, "LOAD_TIMEOUT_S", 1.0)
+    song = tmp_path / "stuck.py"
+    song.write_text("from livestudio import *\nx = sum(range(10**15))\nbeat = s('bd*4')\n")
+    result = CliRunner().invoke(render_command, [str(song), "-o", str(tmp_path / "s.wav"), "--cycles", "1"])
+    assert result.exit_code != 0
+    assert "stuck.py:2" in result.output and "C call" in result.output
+    assert not (tmp_path / "s.wav").exists()

@@ -148,3 +148,13 @@ def test_a_query_that_hangs_at_play_time_is_stopped_and_muted() -> None:
     assert len(errors) == 1 and "hang" in errors[0] and "stopped" in errors[0]
     events, errors = sched.advance(Fraction(4))  # the thread goes on normally afterwards
     assert len(events) == 2 and errors == []
+
+
+def test_nudge_shifts_the_frame_within_a_second() -> None:
+    tempo = TempoMap(sample_rate=48000, cps=Fraction(1, 2))
+    scheduler = Scheduler(tempo)
+    scheduler.set_track("a", s("bd*2").nudge("<0.01 -0.005 5>"), at_cycle=Fraction(0))
+    events, errors = scheduler.advance(Fraction(3))
+    assert not errors
+    frames = [e.frame for e in events]
+    assert frames == [0 + 480, 48000 + 480, 96000 - 240, 144000 - 240, 192000 + 48000, 240000 + 48000]

@@ -17,6 +17,7 @@ KEYS: list[tuple[str, str]] = [
     ("t", "tap tempo (tap 2+ times)"),
     ("+ / -", "tempo up / down 1 BPM (at the next boundary)"),
     ("p", "panic: all notes off"),
+    ("c", "clock source: own → Link → MIDI clock in"),
     ("l", "reload the file now"),
     ("ctrl+p", "command palette: every action by name"),
     ("?", "this help"),

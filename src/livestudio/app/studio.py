@@ -56,6 +56,7 @@ class StudioApp(App[None]):
         Binding("plus,equals_sign", "tempo(1)", "bpm", key_display="+"),
         Binding("minus,underscore", "tempo(-1)", "bpm", key_display="-"),
         Binding("p", "panic", "panic"),
+        Binding("c", "clock", "clock", show=False),
         Binding("l", "reload", "reload", show=False),
         Binding("up,k", "select(-1)", "up", show=False),
         Binding("down,j", "select(1)", "down", show=False),
@@ -340,6 +341,18 @@ class StudioApp(App[None]):
         self.session.panic()
         self._log_panel.warn("panic: all notes off")
 
+    def action_clock(self, spec: str | None = None) -> None:
+        """Switch the clock source (``spec``), or step own -> Link -> MIDI -> own."""
+        current = str(getattr(self._last_status.engine, "sync", "internal") or "internal")
+        if spec is None:
+            spec = next_clock_source(current)
+        try:
+            self.session.set_sync(spec)
+        except Exception as exc:  # noqa: BLE001 - show a refused switch, keep playing
+            self._log_panel.error(f"clock: {exc}")
+            return
+        self._log_panel.info(f"clock: following {CLOCK_NAMES.get(spec, spec)}")
+
     def action_help(self) -> None:
         """Show the keys."""
         if not isinstance(self.screen, HelpScreen):
@@ -364,6 +377,9 @@ class StudioApp(App[None]):
         yield SystemCommand("Tempo +1 BPM", "At the next boundary (+)", lambda: self.action_tempo(1))
         yield SystemCommand("Tempo -1 BPM", "At the next boundary (-)", lambda: self.action_tempo(-1))
         yield SystemCommand("Panic", "All notes off (p)", self.action_panic)
+        for spec, name in CLOCK_NAMES.items():
+            yield SystemCommand(f"Clock: {name}", f"Follow {name} (c steps through them)",
+                                lambda s=spec: self.action_clock(s))
         yield SystemCommand("Reload", "Load the file now, as if saved (l)", self.action_reload)
         yield SystemCommand("Help", "Show the keys (?)", self.action_help)
         for name in self._track_list.names:
@@ -372,6 +388,22 @@ class StudioApp(App[None]):
             yield SystemCommand(f"Solo {name}", f"Toggle solo of track {name}",
                                 lambda n=name: self._toggle("solo", n), discover=False)
         yield from super().get_system_commands(screen)
+
+
+CLOCK_NAMES = {"internal": "own clock", "link": "Ableton Link", "midi": "MIDI clock in"}
+
+
+def next_clock_source(current: str) -> str:
+    """The source the clock key switches to after ``current``.
+
+    >>> next_clock_source("internal"), next_clock_source("link"), next_clock_source("midi:tr8")
+    ('link', 'midi', 'internal')
+    """
+    if current == "internal":
+        return "link"
+    if current == "link":
+        return "midi"
+    return "internal"
 
 
 def _session_folder(path: Path) -> Path:

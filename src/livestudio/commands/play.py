@@ -76,7 +76,7 @@ def engine_options(func: Any) -> Any:
 @click.option("--lookahead", type=click.FloatRange(20, 1000), default=100.0, show_default=True,
               help="Scheduler lookahead in ms.")
 @click.option("--midi-clock-out", multiple=True, help="Send MIDI clock to this port (repeatable).")
-@click.option("--midi-in", multiple=True, help="Read MIDI (CC, notes, clock) from this port (repeatable).")
+@click.option("--midi-in", multiple=True, help="Read MIDI from this port (repeatable): CC for ccin(), keys for midikeys() tracks, clock for --sync midi.")
 @click.option("--sync", "sync_spec", default=None, metavar="internal|midi[:PORT]|link",
               help="Clock source (default: the file's sync(...), else internal).")
 @click.option("--midi-offset", "midi_offset_ms", type=click.FloatRange(-500, 500), default=None,

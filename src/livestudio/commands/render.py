@@ -17,6 +17,7 @@ from livestudio.session.loudness import integrated_lufs, sample_peak_db, true_pe
 from livestudio.session.tempo import exact
 
 DEFAULT_BPM = 120.0
+LOAD_TIMEOUT_S = 10.0   # running the pattern file (a render is not live: be generous)
 
 
 def _db(value: float) -> str:
@@ -53,7 +54,8 @@ def render(path: Path, output: Path, cycles: float | None, seconds: float | None
     console = Console(stderr=True)
     if cycles is not None and seconds is not None:
         raise click.UsageError("give --cycles or --seconds, not both")
-    loaded = load_path(path, timeout_s=10.0)
+    # in the validator process first: a file stuck in a C call cannot hang the render
+    loaded = load_path(path, timeout_s=LOAD_TIMEOUT_S, isolate=True)
     if not loaded.ok:
         for error in loaded.errors:
             console.print(f"[red]error[/red] {error}")

@@ -163,6 +163,39 @@ class Engine:
             self.unknown_reported.add(name)
             raise
 
+    def press(self, frame: int, controls: Mapping[str, Any], *, key: int) -> bool:
+        """Queue a held note (a key pressed): it sounds from ``frame`` until :meth:`release`.
+
+        ``key`` (an integer >= 1, e.g. ``channel * 128 + note``) names it on its bus
+        (``orbit``); ``duration`` is ignored. A key never released still ends after
+        ``layout.MAX_AGE`` frames (175 s at 48 kHz). Drums and samples without ``loop``
+        play their own length. Returns False when dropped, like :meth:`push`.
+        """
+        row = self.encode_note(frame, controls)
+        if row is None:
+            return False
+        self.push_row(P.hold(row, key))
+        return True
+
+    def release(self, key: int, *, bus: int = 0, frame: int | None = None) -> None:
+        """Release held ``key`` on ``bus`` at ``frame`` (default: the next frame rendered).
+
+        Each matching voice goes into its own release stage from the level it has there.
+        ``key=-1`` releases every held voice of the bus, ``bus=-1`` looks at every bus;
+        releasing a key that is not held does nothing.
+        """
+        if bus >= self.max_buses:
+            raise EngineError(f"bus {bus} is out of range 0..{self.max_buses - 1}")
+        self.push_row(P.release_row(self.frame if frame is None else frame, bus=bus, key=key))
+
+    def end_notes(self, bus: int, *, frame: int | None = None) -> None:
+        """A track removed: every sounding note of ``bus`` goes into its release at
+        ``frame`` (held or not; drums and one-shot samples play out), tails ring on."""
+        if not 0 <= bus < self.max_buses:
+            raise EngineError(f"bus {bus} is out of range 0..{self.max_buses - 1}")
+        self.push_row(P.release_row(self.frame if frame is None else frame, bus=bus, key=-1,
+                                    all_notes=True))
+
     def push_row(self, row: np.ndarray) -> None:
         """Queue a pre-encoded row (``params.encode`` / ``params.command_row``)."""
         if row.shape != (L.ROW,) or row.dtype != np.float64:

@@ -116,8 +116,10 @@ B_NDELAY = 10        # voices with a delay send
 B_NROOM = 11         # voices with a reverb send
 B_RPOS = 12          # 24 reverb buffer positions (16 combs, 8 allpasses)
 B_RFILT = 36         # 16 comb damping filter states
-B_DLP = 52           # unused (reserved: delay feedback low-pass state L, R)
+B_MUTE_AT = 52       # frame the latest mute/unmute took effect at
+B_MUTE_PREV = 53     # B_MUTED before it (the target for the frames before B_MUTE_AT)
 B_TOUCHED = 54       # voices wrote into this bus's input rows in the current chunk
+B_MUTING = 55        # how far the mute has faded the bus: 0 open .. 1 silent (5 ms ramps)
 BUS_FIELDS = 56
 
 # ---------------------------------------------------------------- master state
@@ -206,7 +208,16 @@ V_IR = 64            # 1 / release frames
 V_LG = 65            # envelope level when the gate closes
 V_AUX = 66           # 40 instrument-specific state slots
 AUX_N = 40
-V_FIELDS = V_AUX + AUX_N
+V_KEY = V_AUX + AUX_N  # key id of a held voice (a keyboard note; 0: none), see K_RELEASE
+V_FENV = V_KEY + 1   # low-pass envelope: depth (octaves; 0 = none), stage lengths (frames),
+V_FA = V_KEY + 2     # sustain level, the cutoff it starts from (Hz) and the filter's Q
+V_FD = V_KEY + 3
+V_FS = V_KEY + 4
+V_FR = V_KEY + 5
+V_FCUT = V_KEY + 6
+V_FQ = V_KEY + 7
+V_CUT = V_KEY + 8    # cut group (0: none)
+V_FIELDS = V_KEY + 9
 
 # ---------------------------------------------------------------- float32 pass-2 state
 # (in the pool, so the hot loop moves half the bytes; mirrored from the float64 fields)
@@ -281,7 +292,14 @@ R_DELAYSYNC = 39
 R_ROOM = 40          # reverb send 0..1
 R_SIZE = 41          # reverb size 0..1
 R_VALUE = 42         # command argument (cps, mute flag)
-ROW = 48
+R_KEY = 43           # key id (>= 1): a held note (gate open until K_RELEASE); 0 = a plain note
+R_FENV = 44          # low-pass envelope depth in octaves (0 = no filter envelope)
+R_FATT = 45          # its attack, decay (seconds), sustain (0..1), release (seconds)
+R_FDEC = 46
+R_FSUS = 47
+R_FREL = 48
+R_CUT = 49           # cut group (> 0): a new note stops the sounding ones of its group and bus
+ROW = 56
 
 # event kinds
 K_NOTE = 1
@@ -290,6 +308,7 @@ K_PANIC = 3          # fade out every voice
 K_MUTE = 4           # bus in R_BUS, 1/0 in R_VALUE
 K_KILL = 5           # silence every voice at once, clear bus tails
 K_FLUSH = 6          # on arrival: drop the queued note rows of bus R_BUS (-1: every bus)
+K_RELEASE = 7        # close the gate of the held voices of key R_KEY (-1: all) on bus R_BUS (-1: all)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from livestudio.engine import layout as L
-from livestudio.errors import EngineError
+from livestudio.errors import EngineError, UnknownInstrumentError
 
 # instrument ids (the render dispatches on these)
 I_SINE = 0
@@ -181,6 +181,8 @@ def _canonical(controls: Mapping[str, Any]) -> dict[str, Any]:
 def _pitch_midi(c: Mapping[str, Any]) -> float | None:
     if "note" in c:
         return note_to_midi(c["note"])
+    if "midinote" in c:  # SuperDirt's name: a MIDI number
+        return clamp(c["midinote"], 36.0, -24.0, 160.0)
     return None
 
 
@@ -201,8 +203,18 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     if ":" in name:  # "bd:3"
         name, _, idx = name.partition(":")
         n_index = int(idx) if idx.strip().lstrip("-").isdigit() else n_index
+    bank = str(c.get("bank", "") or "").strip()
+    if bank:  # Strudel's banks: s("bd").bank("RolandTR909") plays folder RolandTR909_bd
+        name = f"{bank}_{name}"
     inst = INSTRUMENTS.get(name.lower())
     row[L.R_SAMPLE] = -1.0
+    if inst in DRUMS:
+        # the musician's own kit wins: a sample folder named like a built-in drum plays
+        try:
+            row[L.R_SAMPLE] = float(resolve_sample(name, n_index))
+            inst = I_SAMPLE
+        except UnknownInstrumentError:
+            pass
     if inst is None:
         row[L.R_SAMPLE] = float(resolve_sample(name, n_index))
         inst = I_SAMPLE
@@ -248,7 +260,11 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     row[L.R_RES] = _resonance_q(c.get("resonance", 0.0))
     row[L.R_HCUTOFF] = clamp(c["hcutoff"], 0.0, 20.0, nyq) if "hcutoff" in c else 0.0
     row[L.R_HRES] = _resonance_q(c.get("hresonance", 0.0))
+    if "djf" in c:
+        _dj_filter(row, clamp(c["djf"], 0.5, 0.0, 1.0), nyq)
     row[L.R_BANDF] = clamp(c["bandf"], 0.0, 20.0, nyq) if "bandf" in c else 0.0
+    _filter_envelope(row, c)
+    row[L.R_CUT] = float(int(clamp(c.get("cut", 0.0), 0.0, 0.0, 1e6)))
 
     # sample / drum playback rate: speed * 2**((note - 36) / 12)
     speed = clamp(c.get("speed", 1.0), 1.0, -16.0, 16.0)
@@ -272,11 +288,77 @@ def encode(frame: int, controls: Mapping[str, Any], *, sample_rate: int, max_bus
     return row
 
 
-def command_row(frame: int, kind: int, *, bus: int = 0, value: float = 0.0) -> np.ndarray:
-    """A control row (``K_CPS``, ``K_PANIC``, ``K_MUTE``, ``K_KILL``, ``K_FLUSH``) for the ring."""
+DJF_LOW_HZ = 20.0
+DJF_DEAD = 0.02    # around the middle the DJ filter is off
+
+
+def _dj_filter(row: np.ndarray, djf: float, nyq: float) -> None:
+    """``djf``, one knob for a DJ mixer's filter: 0.5 is off, below it a low-pass closing
+    to 20 Hz at 0, above it a high-pass opening to the top at 1 (exponential in Hz).
+    Combines with ``cutoff``/``hcutoff`` (the more closing one wins)."""
+    if djf < 0.5 - DJF_DEAD:
+        fc = DJF_LOW_HZ * (nyq / DJF_LOW_HZ) ** (djf / (0.5 - DJF_DEAD))
+        row[L.R_CUTOFF] = min(row[L.R_CUTOFF], fc) if row[L.R_CUTOFF] > 0.0 else fc
+    elif djf > 0.5 + DJF_DEAD:
+        fc = DJF_LOW_HZ * (nyq / DJF_LOW_HZ) ** ((djf - 0.5 - DJF_DEAD) / (0.5 - DJF_DEAD))
+        row[L.R_HCUTOFF] = max(row[L.R_HCUTOFF], fc)
+
+
+FILTER_ENV_KEYS = ("lpenv", "lpattack", "lpdecay", "lpsustain", "lprelease")
+FILTER_ENV_DEFAULTS = (1.0, 0.005, 0.14, 0.0, 0.1)   # octaves, s, s, level, s (as Strudel)
+
+
+def _filter_envelope(row: np.ndarray, c: Mapping[str, Any]) -> None:
+    """The low-pass filter envelope: on when the low-pass is and any of ``lpenv``,
+    ``lpattack``, ``lpdecay``, ``lpsustain``, ``lprelease`` is set. The cutoff moves from
+    ``cutoff`` to ``cutoff * 2**lpenv`` and back along its own ADSR (a negative depth
+    sweeps down); in octaves, so it sounds the same at any cutoff."""
+    if row[L.R_CUTOFF] <= 0.0 or not any(key in c for key in FILTER_ENV_KEYS):
+        return
+    depth, att, dec, sus, rel = FILTER_ENV_DEFAULTS
+    row[L.R_FENV] = clamp(c.get("lpenv", depth), depth, -10.0, 10.0)
+    row[L.R_FATT] = clamp(c.get("lpattack", att), att, 0.0, 60.0)
+    row[L.R_FDEC] = clamp(c.get("lpdecay", dec), dec, 0.0, 60.0)
+    row[L.R_FSUS] = clamp(c.get("lpsustain", sus), sus, 0.0, 1.0)
+    row[L.R_FREL] = clamp(c.get("lprelease", rel), rel, 0.0, 60.0)
+
+
+def command_row(frame: int, kind: int, *, bus: int = 0, value: float = 0.0,
+                key: int = 0) -> np.ndarray:
+    """A control row (``K_CPS``, ``K_PANIC``, ``K_MUTE``, ``K_KILL``, ``K_FLUSH``,
+    ``K_RELEASE``) for the ring."""
     row = np.zeros(L.ROW, dtype=np.float64)
     row[L.R_FRAME] = float(int(frame))
     row[L.R_KIND] = kind
     row[L.R_BUS] = bus
     row[L.R_VALUE] = value
+    row[L.R_KEY] = float(int(key))
     return row
+
+
+MAX_KEY = 1 << 40   # key ids are exact integers in a float64 slot
+
+
+def hold(row: np.ndarray, key: int) -> np.ndarray:
+    """Make the note ``row`` a held key (in place; returns it).
+
+    Its gate stays open until a ``K_RELEASE`` row with the same bus and ``key`` (at
+    most ``layout.MAX_AGE`` frames, then it releases on its own); ``R_DUR`` is ignored.
+    Drums and samples without ``loop`` still play their own length.
+    """
+    if not 1 <= int(key) <= MAX_KEY:
+        raise EngineError(f"a key id is an integer 1..{MAX_KEY}, got {key!r}")
+    row[L.R_KEY] = float(int(key))
+    return row
+
+
+def release_row(frame: int, *, bus: int, key: int, all_notes: bool = False) -> np.ndarray:
+    """The ``K_RELEASE`` row that closes the gate of held ``key`` on ``bus`` at ``frame``
+    (``key = -1``: every held voice of the bus; ``bus = -1``: every bus). ``all_notes``
+    (with ``key = -1``): every sounding note of the bus, held or not, except one-shots
+    (a track removed: its notes end as if their keys were lifted)."""
+    if not (int(key) == -1 or 1 <= int(key) <= MAX_KEY):
+        raise EngineError(f"a key id is an integer 1..{MAX_KEY} (or -1 for all), got {key!r}")
+    if all_notes and int(key) != -1:
+        raise EngineError("all_notes releases every note of a bus: key must be -1")
+    return command_row(frame, L.K_RELEASE, bus=bus, key=key, value=1.0 if all_notes else 0.0)

@@ -41,10 +41,12 @@ from livestudio.patterns.pattern import (
 from livestudio.patterns.time import Time, to_time
 from livestudio.patterns.timespan import TimeSpan
 from livestudio.patterns import controls as _controls
+from livestudio.patterns import keys as _keys
 from livestudio.patterns import randomness as _randomness
 from livestudio.patterns import signals as _signals
 from livestudio.patterns import transforms as _transforms
 from livestudio.patterns.controls import *  # noqa: F401,F403
+from livestudio.patterns.keys import *  # noqa: F401,F403
 from livestudio.patterns.randomness import *  # noqa: F401,F403
 from livestudio.patterns.signals import *  # noqa: F401,F403
 from livestudio.patterns.transforms import *  # noqa: F401,F403
@@ -62,6 +64,7 @@ __all__: list[str] = [
     *_signals.__all__,  # (the `time` signal is not exported: it would shadow the module)
     *_randomness.__all__,
     *_controls.__all__,
+    *_keys.__all__,
 ]
 
 from livestudio.patterns import tonal as _tonal  # noqa: E402

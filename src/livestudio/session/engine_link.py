@@ -78,6 +78,11 @@ class EngineLink(Protocol):
     def panic(self) -> None:
         """All voices off, all MIDI notes off."""
 
+    def set_keys(self, track: str, patches: Sequence[dict[str, Any]]) -> None:
+        """Play keys track ``track`` (``midikeys()``) from the MIDI keyboard with these
+        patches (control dicts, each with its ``midikeys`` spec); empty: stop, release
+        its keys. The session calls it when the patches change; optional for fakes."""
+
     def record(self, path: str | None) -> None:
         """Start recording the master to ``path`` (None stops)."""
 

@@ -40,6 +40,8 @@ START_MARGIN_S = 0.05
 RECENT_EVENTS = 256
 SWITCH_INTERVAL_S = 0.001   # the GIL switch interval the front uses while playing
 SCHEDULER_NICE = -10        # the scheduler thread's nice value, where permitted
+RELOCATE_TOLERANCE = Fraction(1, 1000)   # cycles: a larger anchor mismatch is a relocation
+KEYS_REFRESH_S = 0.02       # keys tracks' patches are sampled this often (sent when changed)
 
 
 @dataclass
@@ -186,6 +188,9 @@ class LiveSession:
         self._track_errors: dict[str, str] = {}
         self._ops: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._sync_spec: str | None = None
+        self.relocations = 0                  # jumps of a followed clock (Start, SPP)
+        self._keys_sent: dict[str, list[dict[str, Any]]] = {}
+        self._keys_next = 0.0
 
     # --- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
@@ -195,7 +200,9 @@ class LiveSession:
         if self._started:
             return
         self._started = True
-        result = load_path(self.path, timeout_s=self.options.load_timeout_s)
+        # the first load runs in the validator first too: a file stuck in a C call must not
+        # freeze the front before it ever plays
+        result = load_path(self.path, timeout_s=self.options.load_timeout_s, isolate=True)
         if result.ok and result.settings.sync and hasattr(self.engine, "midi"):
             # the clock source is the engine's MIDI hub's business (set before it starts)
             midi = dict(getattr(self.engine, "midi") or {})
@@ -205,6 +212,8 @@ class LiveSession:
         restart_hook = getattr(self.engine, "on_restart", "missing")
         if restart_hook != "missing":
             self.engine.on_restart = self._on_engine_restart  # type: ignore[attr-defined]
+        if getattr(self.engine, "on_transport", "missing") != "missing":
+            self.engine.on_transport = self._on_source_transport  # type: ignore[attr-defined]
         status = self.engine.status()
         self._sr = int(getattr(self.engine, "sample_rate", status.sample_rate) or 48000)
         cps = _settings_cps(result.settings) if result.ok else None
@@ -319,15 +328,20 @@ class LiveSession:
                 except queue.Empty:
                     break
                 op()
-            if not self._playing or self.scheduler is None or self.tempo is None:
-                return 0
-            self._follow_engine_tempo()
-            horizon = self._frame_now() + int(self.lookahead_s * self._sr)
-            until = self.tempo.cycle_at(horizon)
-            events, new_errors = self.scheduler.advance(until)
+            keys, new_errors = self._keys_changes()
+            events: list[ScheduledEvent] = []
+            if self._playing and self.scheduler is not None and self.tempo is not None:
+                self._follow_engine_tempo()
+                horizon = self._frame_now() + int(self.lookahead_s * self._sr)
+                until = self.tempo.cycle_at(horizon)
+                events, errors = self.scheduler.advance(until)
+                new_errors += errors
+                self._remove_due(until)
             if new_errors:
+                assert self.scheduler is not None
                 self._track_errors = dict(self.scheduler.errors())
-            self._remove_due(until)
+        for name, patches in keys.items():
+            self.engine.set_keys(name, patches)  # type: ignore[attr-defined]
         if events:
             margin = (events[0].frame - self._frame_now()) / self._sr
             if margin < self.min_margin_s:
@@ -342,6 +356,27 @@ class LiveSession:
             self._notify("errors")
         return len(events)
 
+    def _keys_changes(self) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+        """Keys tracks whose patch changed since it was last sent (``[]``: no longer
+        played), sampled at the current cycle every ``KEYS_REFRESH_S``; and new errors.
+
+        Runs while stopped too: a keyboard plays whether or not the transport runs.
+        """
+        if self.scheduler is None or self.tempo is None \
+                or not callable(getattr(self.engine, "set_keys", None)):
+            return {}, []
+        now = time.monotonic()
+        if now < self._keys_next:
+            return {}, []
+        self._keys_next = now + KEYS_REFRESH_S
+        patches, errors = self.scheduler.keys_patches(self.current_cycle())
+        changes = {name: p for name, p in patches.items() if self._keys_sent.get(name, []) != p}
+        for name in self._keys_sent:
+            if name not in patches:
+                changes[name] = []
+        self._keys_sent = {name: p for name, p in patches.items() if p}
+        return changes, errors
+
     def _follow_engine_tempo(self) -> None:
         """Under external sync the engine moves the tempo anchor: re-anchor to it."""
         following = getattr(self.engine, "following", None)
@@ -350,14 +385,55 @@ class LiveSession:
         frame, cycle, cps = self.engine.engine_anchor()  # type: ignore[attr-defined]
         if cps <= 0:
             return
-        assert self.tempo is not None
+        assert self.tempo is not None and self.scheduler is not None
         last = self.tempo.anchors[-1]
         if abs(float(last.cps) - cps) < 1e-9 and abs(float(last.frame) - frame) < 1:
             return
         c = Fraction(cycle).limit_denominator(1 << 20)
-        self.tempo.anchors = [a for a in self.tempo.anchors if a.cycle < c] + [
-            Anchor(c, Fraction(int(round(frame))), Fraction(cps).limit_denominator(1 << 24))]
+        at = Fraction(int(round(frame)))
+        anchor = Anchor(c, at, Fraction(cps).limit_denominator(1 << 24))
+        if abs(self.tempo.cycle_at(at) - c) <= RELOCATE_TOLERANCE:
+            # a tempo change: the beat goes on from where it is
+            self.tempo.anchors = [a for a in self.tempo.anchors if a.cycle < c] + [anchor]
+        else:
+            # a relocation (MIDI Start or Song Position, Link start): play on from the new
+            # position; the notes queued for the old one must not start
+            self.tempo.anchors = [anchor]
+            resume = max(c, self.tempo.cycle_at(self._frame_now()))
+            for state in self.scheduler.tracks.values():
+                state.cursor = resume
+            flush = getattr(self.engine, "flush", None)
+            if callable(flush):
+                flush()
+            self.relocations += 1
         self.engine.adopt_anchor((frame, cycle, cps))  # type: ignore[attr-defined]
+
+    def _on_source_transport(self, playing: bool, beat: float) -> None:
+        """The followed clock started or stopped (engine reader thread): do the same."""
+        if playing == self._playing:
+            return
+        if not playing:
+            self.set_playing(False)
+            return
+
+        def resume() -> None:
+            # play from where the engine's (followed) clock is; a relocation that
+            # arrives later is picked up by ``_follow_engine_tempo``
+            frame, cycle, cps = self.engine.engine_anchor()  # type: ignore[attr-defined]
+            self.tempo = TempoMap(sample_rate=self._sr, cps=Fraction(cps).limit_denominator(1 << 24),
+                                  frame0=int(round(frame)),
+                                  cycle0=Fraction(cycle).limit_denominator(1 << 20))
+            assert self.scheduler is not None
+            self.scheduler.tempo = self.tempo
+            start = max(self.tempo.anchors[0].cycle, self.tempo.cycle_at(self._frame_now()))
+            for state in self.scheduler.tracks.values():
+                state.cursor = start
+            self.engine.adopt_anchor((frame, cycle, cps))  # type: ignore[attr-defined]
+
+        self.engine.set_playing(True)
+        self._do(resume)
+        self._playing = True
+        self._notify("engine")
 
     def _remove_due(self, until: Fraction) -> None:
         due = [(c, n) for c, n in self._pending_removals if c <= until]
@@ -524,6 +600,21 @@ class LiveSession:
             self.engine.set_tempo(float(value), at_cycle=at)
 
         self._do(change)
+        self._notify("engine")
+
+    def set_sync(self, spec: str) -> None:
+        """Switch the clock source now: ``internal``, ``link``, ``midi`` or ``midi:PORT``.
+
+        The beat does not jump (the engine re-locks by tempo). A source that cannot
+        open (a missing port) is reported in the engine errors; the old one stays.
+        """
+        spec = str(spec).strip()
+        if spec not in ("internal", "link", "midi") and not (spec.startswith("midi:") and len(spec) > 5):
+            raise SessionError(f"clock source must be internal, link, midi or midi:PORT, got {spec!r}")
+        set_sync = getattr(self.engine, "set_sync", None)
+        if not callable(set_sync):
+            raise SessionError("this engine cannot follow another clock")
+        set_sync(spec)
         self._notify("engine")
 
     def record(self, path: str | None) -> None:

@@ -37,7 +37,7 @@ def event_pitch(controls: dict[str, Any]) -> int | None:
         if freq > 0 and math.isfinite(freq):
             return int(round(69 + 12 * math.log2(freq / 440.0)))
         return None
-    for key in ("note", "n"):
+    for key in ("note", "midinote", "n"):
         if key in controls and not (key == "n" and _is_sample(controls)):
             try:
                 return int(round(note_to_midi(controls[key])))

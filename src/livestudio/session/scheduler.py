@@ -10,6 +10,9 @@ A pattern swap is scheduled for a cycle (the quantization boundary); the query s
 split there so the old version plays up to it and the new one from it. A track whose
 query raises or runs over its time budget is muted and its error kept; the other tracks
 keep playing.
+
+Keys tracks (``midikeys()``, played from a MIDI keyboard) make no events here: their
+haps are patches, which :meth:`Scheduler.keys_patches` samples at a given cycle.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from livestudio.patterns.keys import keys_spec
 from livestudio.patterns.pattern import Pattern
 from livestudio.session.tempo import TempoMap
 
@@ -136,12 +140,16 @@ def query_onsets(pattern: Pattern, begin: Fraction, end: Fraction) -> list[Any]:
             if h.whole is not None and h.has_onset()]
 
 
+KEYS_PROBE = Fraction(1, 1024)   # the span a keys patch is sampled over (cycles)
+
+
 @dataclass
 class Version:
     """One version of a track's pattern, playing from ``since`` (a cycle) on."""
 
     since: Fraction
     pattern: Pattern | None  # None: the track stops at ``since``
+    keys: bool | None = None  # whether it is a keys track (found on first use)
 
 
 @dataclass
@@ -156,11 +164,16 @@ class TrackState:
 
     def pattern_at(self, cycle: Fraction) -> tuple[Pattern | None, Fraction | None]:
         """The pattern in force at ``cycle`` and the cycle where the next version starts."""
-        current: Pattern | None = None
+        current, next_since = self.version_at(cycle)
+        return (None if current is None else current.pattern), next_since
+
+    def version_at(self, cycle: Fraction) -> tuple[Version | None, Fraction | None]:
+        """The version in force at ``cycle`` and the cycle where the next one starts."""
+        current: Version | None = None
         next_since: Fraction | None = None
         for version in self.versions:
             if version.since <= cycle:
-                current = version.pattern
+                current = version
             else:
                 next_since = version.since
                 break
@@ -208,6 +221,67 @@ class Scheduler:
         return not self.soloed or name in self.soloed
 
     # --- querying ---------------------------------------------------------
+    def _guarded(self, state: TrackState, what: str, query: Any) -> tuple[Any, str | None]:
+        """Run ``query()`` for ``state`` under the watchdog; (result, new error or None).
+
+        A query that raises or runs over the budget mutes the track (``state.error``).
+        """
+        t0 = time.thread_time()
+        try:
+            if self.watchdog is not None:
+                self.watchdog.begin()
+            try:
+                result = query()
+            finally:
+                if self.watchdog is not None:
+                    self.watchdog.end()
+        except QueryTimeout:
+            state.error = (f"track {state.name!r}: {what} ran over its "
+                           f"{self.query_budget_s * 1000:.0f} ms budget and was stopped; muted")
+            return None, state.error
+        except Exception as exc:  # a user pattern may raise anything: report and mute
+            state.error = f"track {state.name!r}: {type(exc).__name__}: {exc}"
+            return None, state.error
+        finally:
+            state.last_query_s = time.thread_time() - t0
+        return result, None
+
+    def keys_patches(self, cycle: Fraction) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+        """The patches of every keys track at ``cycle``; returns (patches, new errors).
+
+        A keys track (``midikeys()``) maps to the control dicts of its haps at ``cycle``
+        (each holds its :class:`~livestudio.patterns.keys.KeySpec` under ``midikeys``;
+        a ``stack`` of keys patterns gives several: a layer or a split). Mute and solo do
+        not apply here (the engine link mutes a track's keys with its bus); tracks with
+        an error, removed tracks and other tracks are left out.
+        """
+        out: dict[str, list[dict[str, Any]]] = {}
+        new_errors: list[str] = []
+        for state in list(self.tracks.values()):
+            if state.error is not None:
+                continue
+            version, _ = state.version_at(cycle)
+            if version is None or version.pattern is None:
+                continue
+            pattern = version.pattern
+            if version.keys is None:
+                first, error = self._guarded(state, "query", lambda: pattern.query_arc(
+                    version.since, version.since + 1))
+                if error is not None:
+                    new_errors.append(error)
+                    continue
+                version.keys = any(keys_spec(h.value) is not None for h in first)
+            if not version.keys:
+                continue
+            haps, error = self._guarded(state, "keys query",
+                                        lambda: pattern.query_arc(cycle, cycle + KEYS_PROBE))
+            if error is not None:
+                new_errors.append(error)
+                continue
+            out[state.name] = [dict(h.value) for h in haps if keys_spec(h.value) is not None
+                               and h.part.begin <= cycle]
+        return out, new_errors
+
     def advance(self, until: Fraction, *, start: Fraction | None = None) -> tuple[list[ScheduledEvent], list[str]]:
         """Query every track from its cursor to ``until``; return (events, new errors).
 
@@ -224,26 +298,11 @@ class Scheduler:
             state.cursor = until
             if state.error is not None:
                 continue
-            t0 = time.thread_time()
-            try:
-                if self.watchdog is not None:
-                    self.watchdog.begin()
-                try:
-                    haps = list(self._query_track(state, begin, until))
-                finally:
-                    if self.watchdog is not None:
-                        self.watchdog.end()
-            except QueryTimeout:
-                state.error = (f"track {state.name!r}: query ran over its "
-                               f"{self.query_budget_s * 1000:.0f} ms budget and was stopped; muted")
-                new_errors.append(state.error)
+            haps, error = self._guarded(state, "query",
+                                        lambda: list(self._query_track(state, begin, until)))
+            if error is not None:
+                new_errors.append(error)
                 continue
-            except Exception as exc:  # a user pattern may raise anything: report and mute
-                state.error = f"track {state.name!r}: {type(exc).__name__}: {exc}"
-                new_errors.append(state.error)
-                continue
-            finally:
-                state.last_query_s = time.thread_time() - t0
             if state.last_query_s > self.query_budget_s:
                 state.error = (f"track {state.name!r}: query took {state.last_query_s * 1000:.0f} ms "
                                f"of CPU, over its {self.query_budget_s * 1000:.0f} ms budget; muted")
@@ -261,22 +320,46 @@ class Scheduler:
             stop = end if next_since is None else min(end, next_since)
             if pattern is not None:
                 for hap in query_onsets(pattern, cursor, stop):
-                    yield self._event(state.name, hap)
+                    if keys_spec(hap.value) is None:   # a keys patch is not a note
+                        yield self._event(state.name, hap)
             cursor = stop
 
     def _event(self, track: str, hap: Any) -> ScheduledEvent:
         onset = Fraction(hap.whole.begin)
         end = Fraction(hap.whole.end)
         locations = tuple(tuple(loc) for loc in (hap.context or {}).get("locations", ()))
+        controls = value_to_controls(hap.value)
         return ScheduledEvent(
             track=track,
             cycle=onset,
             cycle_end=end,
-            frame=self.tempo.frame_at(onset),
+            frame=self.tempo.frame_at(onset) + nudge_frames(controls, self.tempo.sample_rate),
             duration_s=self.tempo.seconds_between(onset, end),
-            controls=value_to_controls(hap.value),
+            controls=controls,
             locations=locations,  # type: ignore[arg-type]
         )
+
+
+MAX_NUDGE_S = 1.0
+
+
+def nudge_frames(controls: Mapping[str, Any], sample_rate: int) -> int:
+    """``nudge`` (seconds, as in SuperDirt: push an onset late or, negative, early) in
+    frames, within +-1 s; anything that is not a finite number counts as 0.
+
+    >>> nudge_frames({"nudge": 0.01}, 48000), nudge_frames({"nudge": "x"}, 48000), nudge_frames({}, 48000)
+    (480, 0, 0)
+    """
+    value = controls.get("nudge")
+    if value is None:
+        return 0
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return 0
+    if not math.isfinite(seconds):
+        return 0
+    return int(round(max(-MAX_NUDGE_S, min(MAX_NUDGE_S, seconds)) * sample_rate))
 
 
 def engine_controls(event: ScheduledEvent, bus: int) -> dict[str, Any]:

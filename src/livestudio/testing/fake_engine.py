@@ -30,6 +30,7 @@ class FakeEngine:
         self.events: list[ScheduledEvent] = []
         self.calls: list[tuple[Any, ...]] = []
         self.track_state: dict[str, tuple[bool, bool]] = {}
+        self.keys: dict[str, list[dict[str, Any]]] = {}
         self.started = False
         self.closed = False
 
@@ -66,6 +67,12 @@ class FakeEngine:
     def panic(self) -> None:
         """Record a panic."""
         self._call("panic")
+
+    def set_keys(self, track: str, patches: Sequence[dict[str, Any]]) -> None:
+        """Record a keys track's patches (``keys`` holds the latest per track)."""
+        self._call("set_keys", track, [dict(p) for p in patches])
+        with self._lock:
+            self.keys[track] = [dict(p) for p in patches]
 
     def set_sync(self, spec: str) -> None:
         """Record a clock-source switch and show it in the status."""

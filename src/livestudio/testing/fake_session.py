@@ -124,6 +124,10 @@ class FakeSession:
         self.calls.append(("panic",))
         self.engine.panic()
 
+    def set_sync(self, spec: str) -> None:
+        self.calls.append(("sync", spec))
+        self.engine.set_sync(spec)
+
     def toggle_playing(self) -> None:
         self.playing = not self.playing
         self.calls.append(("playing", self.playing))

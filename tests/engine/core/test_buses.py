@@ -96,3 +96,27 @@ def test_nan_voice_is_silenced_and_counted(make_engine: Callable[..., Engine]) -
     assert st["nan_voices"] == 1.0 and st["active_voices"] == 1.0
     y = eng.render(1024)
     assert np.isfinite(y).all() and np.abs(y).max() > 0.01
+
+
+def test_mute_and_unmute_of_a_sounding_bus_fade_without_a_click(make_engine: Callable[..., Engine]) -> None:
+    from livestudio.engine.measure import max_step
+
+    def run(mute_at: int | None) -> np.ndarray:
+        eng = make_engine()
+        eng.push(0, {"s": "sine", "freq": 1000.0, "orbit": 1, "duration": 2.0, "gain": 0.8})
+        if mute_at is not None:
+            eng.mute(1, frame=mute_at)
+            eng.mute(1, False, frame=mute_at + SR // 4)
+        buses = np.zeros((eng.max_buses, SR, 2), dtype=np.float32)
+        eng.render_into(np.zeros((SR, 2), dtype=np.float32), buses=buses)
+        return buses[1, :, 0].astype(np.float64)    # the bus itself: no master latency
+
+    at = SR // 4 + 17
+    open_, muted = run(None), run(at)
+    np.testing.assert_array_equal(muted[:at], open_[:at])                      # untouched before
+    assert np.all(muted[at + int(0.006 * SR):at + SR // 4] == 0.0)             # silent after 5 ms
+    back = at + SR // 4
+    np.testing.assert_array_equal(muted[back + 300:], open_[back + 300:])      # open again
+    own = max_step(open_[SR // 8:SR // 4])
+    assert max_step(muted[at - 100:at + 400]) <= own * 1.01                    # no click going ...
+    assert max_step(muted[back - 100:back + 400]) <= own * 1.01                # ... or coming back

@@ -78,3 +78,34 @@ def test_unknown_instrument_raises_through_resolver() -> None:
 def test_resonance_maps_to_q() -> None:
     assert _encode({"resonance": 0})[L.R_RES] == pytest.approx(1 / math.sqrt(2))
     assert _encode({"resonance": 0.2})[L.R_RES] == pytest.approx(P.Q_BUTTERWORTH * 2.0)
+
+
+def test_midinote_sets_the_pitch_and_note_wins() -> None:
+    from livestudio.engine import layout as L
+    from livestudio.engine.params import encode
+
+    def freq(**c: object) -> float:
+        row = encode(0, {"s": "saw", **c}, sample_rate=48000, max_buses=4, max_delay_s=2.0,
+                     resolve_sample=lambda name, n: 0)
+        return float(row[L.R_FREQ])
+
+    assert freq(midinote=69) == pytest.approx(440.0)
+    assert freq(midinote=69, note=57) == pytest.approx(220.0)
+
+
+def test_djf_is_a_low_pass_below_the_middle_and_a_high_pass_above() -> None:
+    from livestudio.engine import layout as L
+    from livestudio.engine.params import encode
+
+    def row(**c: object) -> tuple[float, float]:
+        r = encode(0, {"s": "saw", **c}, sample_rate=48000, max_buses=4, max_delay_s=2.0,
+                   resolve_sample=lambda name, n: 0)
+        return float(r[L.R_CUTOFF]), float(r[L.R_HCUTOFF])
+
+    assert row(djf=0.5) == (0.0, 0.0) and row(djf=0.51) == (0.0, 0.0)      # off in the middle
+    assert row(djf=0.0)[0] == pytest.approx(20.0)
+    low_a, low_b = row(djf=0.2)[0], row(djf=0.4)[0]
+    assert 20.0 < low_a < low_b < 21600.0                                   # opens as it rises
+    assert row(djf=0.2, cutoff=100.0)[0] == pytest.approx(min(100.0, low_a))
+    assert row(djf=1.0)[1] == pytest.approx(21600.0) and 20.0 < row(djf=0.7)[1] < row(djf=0.9)[1]
+    assert row(djf=float("nan")) == (0.0, 0.0)                              # NaN: off

@@ -116,3 +116,22 @@ def test_nan_samples_in_a_file_are_zeroed(make_engine: Callable[..., Engine],
     eng.push(0, {"s": "bad"})
     y = eng.render(1000)
     assert np.isfinite(y).all()
+
+
+def test_a_drum_kit_folder_wins_over_the_synth_drum_and_banks_prefix(
+        make_engine: Callable[..., Engine], tmp_path: Path) -> None:
+    for folder in ("hh", "RolandTR909_bd"):
+        (tmp_path / folder).mkdir()
+        soundfile.write(tmp_path / folder / "a.wav", np.full(400, 0.25, np.float32), SR, subtype="FLOAT")
+    kit = make_engine(sample_paths=[tmp_path], limiter=False)
+    y = _play(kit, 1000, s="hh")
+    assert abs(y[100] - dc_block(np.full(200, 0.25))[100]) < 1e-5   # the file, not the synth hat
+    synth = make_engine(sample_paths=[tmp_path], limiter=False)
+    y_sd = _play(synth, 1000, s="sd")                                 # no sd folder: the synth drum
+    assert np.max(np.abs(y_sd)) > 0.05 and np.std(np.diff(y_sd[:400])) > 1e-3
+    banked = make_engine(sample_paths=[tmp_path], limiter=False)
+    y_bank = _play(banked, 1000, s="bd", bank="RolandTR909")
+    np.testing.assert_array_equal(y_bank, y)                          # same file content
+    missing = make_engine(sample_paths=[tmp_path], limiter=False)
+    with pytest.raises(UnknownInstrumentError, match="LinnDrum_bd"):
+        missing.push(0, {"s": "bd", "bank": "LinnDrum"})

@@ -162,7 +162,7 @@ def test_fuzzed_input_through_the_parser_never_crashes(seed: int) -> None:
     lo, hi = f.config.min_bpm, f.config.max_bpm
     midi_in = MidiInput.__new__(MidiInput)   # no port: only the parsing and dispatch
     from livestudio.engine.midi.messages import MidiParser
-    midi_in.follower, midi_in.cc_store, midi_in.listeners = f, None, []
+    midi_in.follower, midi_in.cc_store, midi_in.listeners, midi_in.control_listeners = f, None, [], []
     midi_in.parser, midi_in.received, midi_in.name, midi_in.errors = MidiParser(), 0, "fuzz", []
     rng = random.Random(seed)
     for i in range(3000):

@@ -90,7 +90,7 @@ def test_clock_out_over_jack(jack_midi: JackServer, tmp_path: Any) -> None:
         time.sleep(1.0)
         hub.set_playing(False)
         t_off = time.monotonic()
-        time.sleep(0.05)
+        wait_until(lambda: bool(gear.messages()) and gear.messages()[-1] == (0xFC,), 2.0)
         msgs = gear.messages()
         assert msgs[0] in ((0xFA,), (0xF2, msgs[0][1] if len(msgs[0]) > 1 else 0, msgs[0][2] if len(msgs[0]) > 2 else 0))
         assert msgs[-1] == (0xFC,)
@@ -98,8 +98,8 @@ def test_clock_out_over_jack(jack_midi: JackServer, tmp_path: Any) -> None:
         # 48 per second at 120 BPM, from the first 16th boundary after the start; receive
         # times carry JACK's period and the scheduler of a busy machine (timing figures are
         # the clock benchmark's job), so the bounds here only catch wrong behaviour
-        assert ticks[0] - t_on < 0.125 + 0.05
-        assert abs(len(ticks) - (t_off - ticks[0]) * 48) <= 6
+        assert ticks[0] - t_on < 0.125 + 0.1, ticks[0] - t_on
+        assert abs(len(ticks) - (t_off - ticks[0]) * 48) <= 6, (len(ticks), t_off - ticks[0])
         intervals = [b - a for a, b in zip(ticks, ticks[1:])]
         assert abs(sum(intervals) / len(intervals) - 0.5 / 24) < 0.001
     finally:
@@ -158,7 +158,7 @@ def test_follow_a_clock_over_jack(jack_midi: JackServer) -> None:
 
 def test_keyboard_notes_and_cc_in_over_jack(jack_midi: JackServer, tmp_path: Any) -> None:
     from livestudio.engine.midi.cc import CCStore
-    from livestudio.engine.midi.input import NoteInput
+    from livestudio.engine.midi.input import ControlInput, NoteInput
 
     store = CCStore.create()                       # the front creates it ...
     keyboard = rtmidi.MidiOut(rtmidi.API_UNIX_JACK, "keys")
@@ -168,6 +168,8 @@ def test_keyboard_notes_and_cc_in_over_jack(jack_midi: JackServer, tmp_path: Any
                                   "state_file": str(tmp_path / "u.json")}).start()
     played: list[NoteInput] = []
     hub.add_note_listener(played.append)
+    controls: list[ControlInput] = []
+    hub.add_control_listener(controls.append)      # the sustain pedal's way in
     try:
         keyboard.send_message([0xB1, 74, 127])
         keyboard.send_message([0x91, 64, 90])
@@ -178,6 +180,7 @@ def test_keyboard_notes_and_cc_in_over_jack(jack_midi: JackServer, tmp_path: Any
         assert store.read(74) == 1.0 and store.read(74, channel=2) == 1.0
         assert store.read(74, channel=3, default=0.25) == 0.25
         assert [(n.channel, n.note, n.velocity) for n in played] == [(2, 64, 90), (2, 64, 0)]
+        assert [(c.channel, c.number, c.value) for c in controls] == [(2, 74, 127), (1, 1, 0)]
     finally:
         hub.close()
         keyboard.close_port()

@@ -37,6 +37,7 @@ class Backend:
     push_events: Callable[[Sequence[WireEvent]], list[str]]
     command: Callable[[str, int, float, int], None]   # (kind, track, value, frame)
     load_samples: Callable[[str], None] = lambda path: None
+    keys: Any = None             # a ``keys.KeyOutput`` for keys played live (core only)
     pool: np.ndarray | None = None
     keep: list[Any] = field(default_factory=list)
 

@@ -15,17 +15,19 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from livestudio.engine.host import status as S
+from livestudio.engine.host.keys import KeyPatch
 from livestudio.engine.host.process import EngineConfig, engine_main
 from livestudio.engine.host.ring import MidiEvent
 from livestudio.engine.host.runtime import OutputConfig
 from livestudio.engine.host.shared import SharedArray
 from livestudio.errors import EngineError
+from livestudio.patterns.keys import KEYS, keys_spec
 from livestudio.session.engine_link import EngineStatus
 from livestudio.session.scheduler import ScheduledEvent, engine_controls
 from livestudio.session.scheduler import is_midi_controls as is_midi
@@ -62,11 +64,14 @@ class EngineProcess:
         self.restart_times_s: list[float] = []
         self.errors: list[str] = []
         self.on_restart: Callable[[int], None] | None = None
+        # a followed clock's Start/Stop (called on the pipe's reader thread)
+        self.on_transport: Callable[[bool, float], None] | None = None
         self.sync: dict[str, Any] = {}
         self.track_ids: dict[str, int] = {}
         self._track_names: dict[int, str] = {}
         self._track_state: dict[str, tuple[bool, bool]] = {}
         self._engine_muted: dict[int, bool] = {}
+        self._keys: dict[int, list[KeyPatch]] = {}
         self._anchor: tuple[float, float, float] = (0.0, 0.0, float(cps))
         self._playing = True
         self._sample_paths: list[str] = []
@@ -218,8 +223,17 @@ class EngineProcess:
                 self._error(str(msg[1]))
             elif kind == "sync":
                 self.sync = dict(msg[1])
+                for text in self.sync.get("midi_errors", ()):   # missing ports and the like
+                    self._error(str(text))
             elif kind == "recording":
                 self._recording = msg[1]
+            elif kind == "transport":
+                callback = self.on_transport
+                if callback is not None:
+                    try:
+                        callback(bool(msg[1]), float(msg[2]))
+                    except Exception as exc:  # the reader must live on: say why
+                        self._error(f"transport: {type(exc).__name__}: {exc}")
             elif kind == "pong":
                 self._pongs.append((float(msg[1]), float(msg[2]), time.monotonic()))
 
@@ -280,6 +294,8 @@ class EngineProcess:
             for tid, muted in self._engine_muted.items():
                 if muted:
                     self._send(("mute", tid, True))
+            for tid, patches in list(self._keys.items()):
+                self._send(("keys", tid, patches))
         if self.on_restart is not None:
             self.on_restart(self.frame_now())
 
@@ -351,6 +367,33 @@ class EngineProcess:
             self._send(("midi", midi))
         self._last_send_s = time.perf_counter() - t0
 
+    def set_keys(self, track: str, patches: Sequence[Mapping[str, Any]]) -> None:
+        """Play keys track ``track`` from the MIDI keyboard with ``patches`` (its control
+        dicts at this moment, each with its ``midikeys`` spec); empty: stop, release its keys."""
+        tid = self.track_id(track)
+        bus = tid % max(int(self.info.get("levels_n", 16)), 1)
+        wire: list[KeyPatch] = []
+        for patch in patches:
+            spec = keys_spec(patch)
+            if spec is None:
+                continue
+            controls = {k: v for k, v in patch.items() if k != KEYS}
+            if is_midi(controls):
+                self._error(f"track {track!r}: midikeys() plays the built-in synth; "
+                            ".midi() routing of keys is not supported (the key plays here)")
+            controls["orbit"] = bus
+            wire.append(KeyPatch(controls, spec.channel or 0, spec.port or "", spec.transpose))
+        if wire:
+            self._keys[tid] = wire
+        else:
+            self._keys.pop(tid, None)
+        self._send(("keys", tid, wire))
+
+    @property
+    def keys_tracks(self) -> set[str]:
+        """The tracks played from the MIDI keyboard now (their patches were sent)."""
+        return {self._track_names[tid] for tid in list(self._keys)}
+
     def set_anchor(self, frame: int, cycle: Fraction | float, cps: Fraction | float) -> None:
         """Jump: ``cycle`` falls at ``frame``, tempo ``cps`` (start, resume after stop)."""
         self._anchor = (float(frame), float(cycle), float(cps))
@@ -385,12 +428,17 @@ class EngineProcess:
         """Forget a track: release its voices and notes."""
         tid = self.track_ids.get(track)
         if tid is not None:
+            self._keys.pop(tid, None)
             self._send(("remove", tid, track))
         self._track_state.pop(track, None)
 
     def panic(self) -> None:
         """All voices off, all MIDI notes off."""
         self._send(("panic",))
+
+    def flush(self) -> None:
+        """Drop the notes already sent but not yet started (after a relocation)."""
+        self._send(("flush",))
 
     def set_sync(self, spec: str) -> None:
         """Follow another clock source mid-set (the beat does not jump); kept over restarts."""

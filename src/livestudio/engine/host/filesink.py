@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
+from livestudio.engine.host.wavfile import open_long_wav
 
 OUTPUT_UNDERFLOW = 4
 
@@ -40,8 +40,8 @@ class FileSink:
     def start(self) -> None:
         """Open the file and start the pacing thread."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = sf.SoundFile(str(self.path), mode="w", samplerate=self.sample_rate,
-                                  channels=self.channels, subtype=self.subtype, format="WAV")
+        self._file = open_long_wav(str(self.path), sample_rate=self.sample_rate,
+                                   channels=self.channels, subtype=self.subtype)
         self._thread = threading.Thread(target=self._run, name="livestudio-filesink", daemon=True)
         self._thread.start()
 

@@ -13,10 +13,15 @@ MIDI note first. Messages (front -> engine), all plain tuples:
 - ``("midi", [MidiEvent, ...])``
 - ``("tempo", cps, at_frame, at_cycle)`` / ``("anchor", frame, cycle, cps)``
 - ``("playing", bool)``, ``("mute", track_id, bool)``, ``("remove", track_id)``,
-  ``("panic",)``, ``("sync", "internal|midi[:PORT]|link")``, ``("record", path_or_None)``, ``("samples", path)``, ``("quit",)``
+  ``("panic",)``, ``("flush",)``, ``("sync", "internal|midi[:PORT]|link")``,
+  ``("record", path_or_None)``, ``("samples", path)``, ``("quit",)``
+- ``("keys", track_id, [KeyPatch, ...])``: the current patches of a keys track, played
+  from the ``--midi-in`` keys (:mod:`.keys`); an empty list stops it and releases its keys
 
 Engine -> front: ``("hello", info_dict)``, ``("error", text)``, ``("fatal", text)``,
-``("sync", sync_dict)``, ``("recording", path_or_None)``.
+``("sync", sync_dict)``, ``("recording", path_or_None)``, ``("transport", playing, beat)``
+(a followed clock's Start/Continue/Stop or Link start/stop: the front starts or stops
+its scheduler to match).
 """
 
 from __future__ import annotations
@@ -84,7 +89,9 @@ class _Engine:
         self.clock: Any = None
         self.recorder: Any = None
         self.hub: Any = None
+        self.keys: Any = None          # KeyboardPlayer: keys played live (core backend)
         self.errors_sent: set[str] = set()
+        self._send_lock = threading.Lock()   # the sync thread sends too
 
     def activate(self, cfg: EngineConfig) -> None:
         """Attach the shared status block, load samples, set up clock, recorder, MIDI."""
@@ -118,13 +125,28 @@ class _Engine:
         self.backend.command("tempo", 0, float(cfg.anchor[2]), int(cfg.start_frame))
         self.recorder = Recorder(self.runtime.rec_ring, st, sample_rate=self.runtime.sample_rate)
         self.hub = _make_hub(self.clock, cfg.midi)
+        if self.hub is not None:
+            self.hub.on_transport = self._on_source_transport
+        if self.backend.keys is not None:
+            from livestudio.engine.host.keys import KeyboardPlayer
+            self.keys = KeyboardPlayer(self.backend.keys, frame_now=self.clock.frame_now,
+                                       lead_frames=cfg.output.blocksize,
+                                       sample_rate=self.runtime.sample_rate)
+            if self.hub is not None:
+                self.hub.add_note_listener(self.keys.on_note)
+                self.hub.add_control_listener(self.keys.on_control)
 
     def send(self, msg: tuple[Any, ...]) -> None:
         """Send to the front; a broken pipe means the front is gone (the loop ends)."""
         try:
-            self.conn.send(msg)
+            with self._send_lock:
+                self.conn.send(msg)
         except (BrokenPipeError, EOFError, OSError):
             pass
+
+    def _on_source_transport(self, playing: bool, beat: float) -> None:
+        """A followed clock started or stopped (sync thread): tell the front."""
+        self.send(("transport", bool(playing), float(beat)))
 
     def error(self, text: str) -> None:
         """Report an error once (the same text is not repeated)."""
@@ -186,12 +208,20 @@ class _Engine:
                 self.hub.set_playing(playing)
         elif kind == "mute":
             self.backend.command("mute", int(msg[1]), 1.0 if msg[2] else 0.0, self._now())
+            if self.keys is not None:
+                self.keys.mute(int(msg[1]), bool(msg[2]))
         elif kind == "remove":
+            if self.keys is not None:
+                self.keys.remove(int(msg[1]))
             self.backend.command("release", int(msg[1]), 0.0, self._now())
             if self.hub is not None and len(msg) > 2:
                 self.hub.remove_track(msg[2])
         elif kind == "panic":
             self._panic()
+        elif kind == "flush":
+            self.backend.command("flush", 0, 0.0, self._now())
+        elif kind == "keys":
+            self._keys(int(msg[1]), list(msg[2]))
         elif kind == "sync":
             if self.hub is None:
                 self.error(f"sync {msg[1]!r}: MIDI and Link are not available in the engine")
@@ -217,8 +247,26 @@ class _Engine:
 
     def _panic(self) -> None:
         self.backend.command("panic", 0, 0.0, self._now())
+        if self.keys is not None:
+            self.keys.panic()
         if self.hub is not None:
             self.hub.panic()
+
+    def _keys(self, track: int, patches: list[Any]) -> None:
+        """A keys track's patches (empty: it stopped)."""
+        if self.keys is None:
+            if patches:
+                self.error(f"keys tracks need the core engine backend, not {self.backend.name!r}")
+            return
+        if patches and not (self.hub is not None and getattr(self.hub, "inputs", None)):
+            problems = list(getattr(self.hub, "input_problems", list)())
+            if problems:
+                self.error("a midikeys() track has no keyboard yet: " + "; ".join(problems))
+            else:
+                self.error("a midikeys() track is playing but no MIDI input is open: "
+                           "start with --midi-in PORT (livestudio devices lists the ports)")
+        for text in self.keys.set_patches(track, patches):
+            self.error(f"keys: {text}")
 
     def _record(self, path: str | None) -> None:
         if path is None:
@@ -252,6 +300,9 @@ class _Engine:
                 return
             if self.recorder.error:
                 self.error(self.recorder.error)
+            if self.keys is not None:
+                for text in self.keys.take_errors():
+                    self.error(text)
             if self.hub is not None:
                 sync = dict(self.hub.poll_status())
                 self.status[S.SYNC_OK] = 1.0 if sync.get("sync_ok", True) else 0.0

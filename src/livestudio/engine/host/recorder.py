@@ -10,6 +10,7 @@ import soundfile as sf
 
 from livestudio.engine.host import ring
 from livestudio.engine.host import status as S
+from livestudio.engine.host.wavfile import open_long_wav
 
 REC_WIDTH = 2
 
@@ -31,8 +32,7 @@ class Recorder:
         """Start recording to ``path`` (stops a running recording first)."""
         self.stop()
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._file = sf.SoundFile(path, mode="w", samplerate=self.sample_rate, channels=2,
-                                  subtype="FLOAT", format="WAV")
+        self._file = open_long_wav(path, sample_rate=self.sample_rate, channels=2, subtype="FLOAT")
         self.path = path
         ring.pop(self.ring, REC_WIDTH, 1 << 30)     # drop anything stale
         self.status[S.REC_FIRST] = -1.0

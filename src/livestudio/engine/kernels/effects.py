@@ -257,8 +257,9 @@ def bus_reverb(a: np.ndarray, ly: np.ndarray, b: int, base: int, t0: int, t1: in
 
 @kernel
 def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.ndarray,
-                  stem_pos: int, want_stems: bool) -> None:
-    """Effects, mute and levels of every bus; sums bus outputs into the master rows.
+                  stem_pos: int, want_stems: bool, f0: int) -> None:
+    """Effects, mute and levels of every bus (rows ``t0 ..`` are frames ``f0 ..``); sums
+    bus outputs into the master rows.
 
     With ``want_stems`` each bus's output also goes to ``stems[bus, stem_pos + ...]``
     (float32 buses x frames x 2, any strides; idle buses get zeros; extra buses are
@@ -307,9 +308,8 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
             bus_reverb(a, ly, b, base, t0, t1)
         out_l = a[base + t0: base + t1]
         out_r = a[base + ch + t0: base + ch + t1]
-        if a[bs + L.B_MUTED] > 0.0:
-            out_l[:] = 0.0
-            out_r[:] = 0.0
+        if a[bs + L.B_MUTED] > 0.0 or a[bs + L.B_MUTING] > 0.0:
+            mute_ramp(a, ly, bs, out_l, out_r, f0)
         if want_stems and b < stems.shape[0]:
             for j in range(n):
                 stems[b, stem_pos + j, 0] = np.float32(out_l[j])
@@ -319,6 +319,36 @@ def process_buses(a: np.ndarray, ly: np.ndarray, t0: int, t1: int, stems: np.nda
         for k in range(rows):
             a[base + k * ch + t0: base + k * ch + t1] = 0.0
         a[bs + L.B_TOUCHED] = 0.0
+
+
+MUTE_FADE_S = 0.005
+
+
+@kernel
+def mute_ramp(a: np.ndarray, ly: np.ndarray, bs: int, out_l: np.ndarray,
+              out_r: np.ndarray, f0: int) -> None:
+    """Mute and unmute without a click: from the frame the mute took effect (``out_l[0]``
+    is frame ``f0``), the bus fades to silence (or back) over ``MUTE_FADE_S``; fully
+    muted is exact zeros, fully open is untouched."""
+    step = 1.0 / max(1.0, MUTE_FADE_S * float(ly[L.LY_SR]))
+    m = a[bs + L.B_MUTING]
+    at = a[bs + L.B_MUTE_AT]
+    muted = a[bs + L.B_MUTED]
+    prev = a[bs + L.B_MUTE_PREV]
+    for j in range(out_l.size):
+        target = muted if float(f0 + j) >= at else prev
+        if m < target:
+            m = min(target, m + step)
+        elif m > target:
+            m = max(target, m - step)
+        if m >= 1.0:
+            out_l[j] = 0.0
+            out_r[j] = 0.0
+        elif m > 0.0:
+            g = 1.0 - m
+            out_l[j] *= g
+            out_r[j] *= g
+    a[bs + L.B_MUTING] = m
 
 
 @kernel(reassoc=True)  # only the sum used as a test re-associates

@@ -19,6 +19,7 @@ import numpy as np
 from livestudio.engine import layout as L
 from livestudio.engine.kernels.effects import clear_bus_rows, process_buses
 from livestudio.engine.kernels.jit import kernel
+from livestudio.engine.kernels.keys import release_keys
 from livestudio.engine.kernels.master import master_block
 from livestudio.engine.kernels.voices import free_voice, render_voices, start_voice, steal
 
@@ -158,9 +159,18 @@ def apply_event(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     elif kind == L.K_MUTE:
         b = int(a[r + L.R_BUS])
         if b >= 0 and b < ly[L.LY_NB]:
-            a[ly[L.LY_BUSST] + b * L.BUS_FIELDS + L.B_MUTED] = 1.0 if a[r + L.R_VALUE] > 0.0 else 0.0
+            bs = ly[L.LY_BUSST] + b * L.BUS_FIELDS
+            muted = 1.0 if a[r + L.R_VALUE] > 0.0 else 0.0
+            a[bs + L.B_MUTE_PREV] = a[bs + L.B_MUTED]
+            a[bs + L.B_MUTE_AT] = float(now)
+            a[bs + L.B_MUTED] = muted
+            if a[bs + L.B_NVOICES] == 0.0 and a[bs + L.B_DIDLE] >= ly[L.LY_DLEN] \
+                    and a[bs + L.B_RIDLE] >= ly[L.LY_REVLEN]:
+                a[bs + L.B_MUTING] = muted   # a silent bus: nothing to fade
     elif kind == L.K_KILL:
         kill_all(a, ly, p)
+    elif kind == L.K_RELEASE:
+        release_keys(a, ly, p, int(a[r + L.R_BUS]), a[r + L.R_KEY], now, a[r + L.R_VALUE] > 0.0)
 
 
 @kernel
@@ -179,7 +189,8 @@ def render_chunk(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
         r = pend + int(a[srt + j]) * L.ROW
         ef = int(a[r + L.R_FRAME])
         if ef < f:
-            a[st + L.ST_LATE] += 1.0
+            if a[r + L.R_KEY] == 0.0:  # keys played live sound as soon as they can: not late
+                a[st + L.ST_LATE] += 1.0
             ef = f
         if ef > s:
             render_voices(a, ly, p, s, s - base, ef - base)
@@ -189,7 +200,7 @@ def render_chunk(a: np.ndarray, ly: np.ndarray, p: np.ndarray, out: np.ndarray,
         remove_due(a, ly, f + n)
     if s < f + n:
         render_voices(a, ly, p, s, s - base, f + n - base)
-    process_buses(a, ly, tb, tb + n, stems, out_pos, want_stems)
+    process_buses(a, ly, tb, tb + n, stems, out_pos, want_stems, f)
     master_block(a, ly, tb, tb + n, out, out_pos)
 
 

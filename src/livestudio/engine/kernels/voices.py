@@ -20,6 +20,7 @@ from livestudio.engine import layout as L
 from livestudio.engine import params as P
 from livestudio.engine.kernels.drums import drum_clap, drum_hat, drum_kick, drum_rim, drum_snare
 from livestudio.engine.kernels.envelope import adsr_level, gate_level, inverse
+from livestudio.engine.kernels.filterenv import FENV_STEP, any_filter_env, filter_envelopes
 from livestudio.engine.kernels.filters import flush, svf_coefs, voice_inserts
 from livestudio.engine.kernels.jit import kernel
 from livestudio.engine.kernels.oscillators import (
@@ -150,6 +151,18 @@ def steal(a: np.ndarray, ly: np.ndarray, p: np.ndarray, v: int, now: int) -> Non
 
 
 @kernel
+def cut_group(a: np.ndarray, ly: np.ndarray, p: np.ndarray, bus: int, cut: float, now: int) -> None:
+    """``cut``: a new note of group ``cut`` on ``bus`` stops the group's sounding voices
+    there (a closed hi-hat chokes the open one), with the steal's short fade."""
+    mv = ly[L.LY_MV]
+    vb = ly[L.LY_VOICES]
+    for v in range(mv):
+        if a[vb + L.V_ACTIVE * mv + v] != 0.0 and a[vb + L.V_CUT * mv + v] == cut \
+                and int(a[vb + L.V_BUS * mv + v]) == bus:
+            steal(a, ly, p, v, now)
+
+
+@kernel
 def allocate(a: np.ndarray, ly: np.ndarray, p: np.ndarray, now: int) -> int:
     """A free voice slot for a note at ``now``; steals the oldest voice when full."""
     mv = ly[L.LY_MV]
@@ -202,6 +215,9 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
         st = ly[L.LY_SMPTAB] + row * L.SMP_FIELDS
         if a[st + L.SMP_FRAMES] < 1.0:
             return
+    cut = a[r + L.R_CUT]
+    if cut > 0.0:
+        cut_group(a, ly, p, int(a[r + L.R_BUS]), cut, now)
     v = allocate(a, ly, p, now)
     if v < 0:
         return
@@ -214,6 +230,7 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     bus = min(max(bus, 0), int(ly[L.LY_NB]) - 1)
     a[vb + L.V_INST * mv + v] = inst
     a[vb + L.V_BUS * mv + v] = bus
+    a[vb + L.V_CUT * mv + v] = cut
     a[vb + L.V_SEQ * mv + v] = seq
     a[vb + L.V_ONSET * mv + v] = float(now)
     seed = int(a[gl + L.G_SEED]) & 0xFFFFFFFF
@@ -225,6 +242,9 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     sus = a[r + L.R_SUS]
     rel = max(math.floor(a[r + L.R_REL] * sr + 0.5), math.floor(MIN_RELEASE_S * sr))
     gate = math.floor(a[r + L.R_DUR] * sr + 0.5)
+    key = a[r + L.R_KEY]
+    if key > 0.0:
+        gate = float(L.MAX_AGE)  # a held key: open until K_RELEASE (kernels/keys.py)
     freq = a[r + L.R_FREQ]
     rate = a[r + L.R_RATE]
     if inst == P.I_SAMPLE:
@@ -243,8 +263,10 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
             span = math.ceil((endf - begin) / abs(eff))
             rel = max(min(rel, math.floor(span / 4.0)), 1.0)  # short sounds: short fade
             gate = max(span - rel, 0.0)
+            key = 0.0  # a one-shot: a key release does not cut it
     elif inst >= P.I_BD and inst <= P.I_HT:
         gate = math.floor(drum_length(inst) * sr + 0.5)
+        key = 0.0  # drums play their own length, held or not
         a[vb + L.V_RATE * mv + v] = rate
         for j in range(4):
             a[vb + (L.V_AUX + 2 + j) * mv + v] = 1.0  # envelopes start at 1
@@ -266,6 +288,7 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     a[vb + L.V_R * mv + v] = rel
     a[vb + L.V_GATE * mv + v] = gate
     a[vb + L.V_END * mv + v] = gate + rel
+    a[vb + L.V_KEY * mv + v] = key
     ia = inverse(att)
     idc = inverse(dec)
     a[vb + L.V_IA * mv + v] = ia
@@ -317,6 +340,14 @@ def start_voice(a: np.ndarray, ly: np.ndarray, p: np.ndarray, r: int, now: int) 
     a[vb + L.V_A3 * mv + v] = a3
     a[vb + L.V_M0 * mv + v] = 0.0 if cutoff > 0.0 else 1.0
     a[vb + L.V_M2 * mv + v] = 1.0 if cutoff > 0.0 else 0.0
+    if cutoff > 0.0 and a[r + L.R_FENV] != 0.0:   # the cutoff follows its own envelope
+        a[vb + L.V_FENV * mv + v] = a[r + L.R_FENV]
+        a[vb + L.V_FA * mv + v] = min(math.floor(a[r + L.R_FATT] * sr + 0.5), float(L.MAX_AGE))
+        a[vb + L.V_FD * mv + v] = min(math.floor(a[r + L.R_FDEC] * sr + 0.5), float(L.MAX_AGE))
+        a[vb + L.V_FS * mv + v] = a[r + L.R_FSUS]
+        a[vb + L.V_FR * mv + v] = max(min(math.floor(a[r + L.R_FREL] * sr + 0.5), float(L.MAX_AGE)), 1.0)
+        a[vb + L.V_FCUT * mv + v] = cutoff
+        a[vb + L.V_FQ * mv + v] = a[r + L.R_RES]
     hcut = a[r + L.R_HCUTOFF]
     if hcut > 0.0:
         a1, a2, a3, k = svf_coefs(hcut, a[r + L.R_HRES], sr)
@@ -836,7 +867,18 @@ def render_voices(a: np.ndarray, ly: np.ndarray, p: np.ndarray, fs: int, t0: int
         if a[ly[L.LY_BUSST] + b * L.BUS_FIELDS + L.B_NVOICES] > 0.0:
             a[used + nused] = b
             nused += 1
-    voices_pass1(a, ly, p, fs, t0, t1, hi)
-    sounding_lanes(a, ly, fs, t0, t1, hi)
-    voices_pass2(a, ly, p, t0, t1, nused)
+    # a filter envelope moves the cutoff every FENV_STEP frames of the absolute grid (the
+    # chunk starts on it), so the range is cut there -- the same cuts at any block size
+    env = any_filter_env(a, ly, hi)
+    s = t0
+    while s < t1:
+        e = t1
+        if env:
+            e = min(t1, (s // FENV_STEP + 1) * FENV_STEP)
+            filter_envelopes(a, ly, p, fs - t0 + s // FENV_STEP * FENV_STEP, hi)
+        f = fs + (s - t0)
+        voices_pass1(a, ly, p, f, s, e, hi)
+        sounding_lanes(a, ly, f, s, e, hi)
+        voices_pass2(a, ly, p, s, e, nused)
+        s = e
     voices_finish(a, ly, p, hi)

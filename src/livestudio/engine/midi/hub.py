@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from livestudio.engine.midi import messages as mm
 from livestudio.engine.midi.cc import CCStore
 from livestudio.engine.midi.clock_out import BEATS_PER_CYCLE, ClockOut
-from livestudio.engine.midi.input import MidiInput, NoteListener
+from livestudio.engine.midi.input import ControlListener, MidiInput, NoteListener
 from livestudio.engine.midi.outport import OutPort
 from livestudio.engine.midi.sender import NOTE_ON, PLAIN, MidiSender, Timed
 from livestudio.engine.midi.timing import EngineClock
@@ -94,6 +94,10 @@ class MidiHub:
         self.clock_outs: list[ClockOut] = []
         self._pending_clock: set[str] = set()
         self.inputs: list[MidiInput] = []
+        self._pending_inputs: set[str] = set()        # midi_in specs not found yet
+        self._input_errors: dict[str, str] = {}       # why (per pending spec)
+        self._note_listeners: list[NoteListener] = []
+        self._control_listeners: list[ControlListener] = []
         self.playing = False
         self._closed = False
         self.sync: SyncSource | None = None          # set by start()
@@ -108,8 +112,8 @@ class MidiHub:
 
         A configured port that is missing does not stop the engine: the error (naming
         the ports that exist) goes to ``poll_status()["midi_errors"]`` and the port is
-        opened when it appears (clock out and note ports; inputs that were there at start
-        are reconnected when they vanish and return).
+        opened when it appears (clock out, note and ``midi_in`` ports; inputs are also
+        reconnected when they vanish and return).
         Check ports up front with :func:`livestudio.engine.midi.ports.resolve` to fail early.
         """
         self._cleanup_previous_crash()
@@ -119,12 +123,8 @@ class MidiHub:
         for spec in _as_list(self.options.get("clock_out")):
             self._pending_clock.add(spec)
         self._open_pending_clocks()
-        for spec in _as_list(self.options.get("midi_in")):
-            try:
-                self.inputs.append(MidiInput(spec, cc_store=self.cc_store, latency_ms=float(
-                    self.options.get("midi_in_latency_ms", 0.0))))
-            except MidiPortError as exc:
-                self._error(str(exc))
+        self._pending_inputs.update(_as_list(self.options.get("midi_in")))
+        self._open_pending_inputs()
         from livestudio.engine.sync.choose import make_sync
         sync = str(self.options.get("sync") or "internal")
         try:
@@ -134,6 +134,33 @@ class MidiHub:
             self.sync, self.sync_driver = make_sync("internal", self.clock, self.options, hub=self)
         self._monitor.start()
         return self
+
+    def _open_pending_inputs(self, *, report: bool = True) -> None:
+        """Open the ``midi_in`` ports not found yet (at start, then as they appear)."""
+        for spec in sorted(self._pending_inputs):
+            try:
+                midi_in = MidiInput(spec, cc_store=self.cc_store, latency_ms=float(
+                    self.options.get("midi_in_latency_ms", 0.0)))
+            except MidiPortError as exc:
+                self._input_errors[spec] = f"{exc} (opened when it appears)"
+                if report:
+                    self._error(self._input_errors[spec])
+                continue
+            with self._lock:
+                for on_note in self._note_listeners:
+                    midi_in.add_listener(on_note)
+                for on_control in self._control_listeners:
+                    midi_in.add_control_listener(on_control)
+                self.inputs.append(midi_in)
+                self._pending_inputs.discard(spec)
+                self._input_errors.pop(spec, None)
+            if not report:
+                self._error(f"MIDI input {midi_in.name!r} is now available")
+
+    def input_problems(self) -> list[str]:
+        """Why configured ``midi_in`` ports are not open (empty when all are)."""
+        return [self._input_errors[spec] for spec in sorted(self._pending_inputs)
+                if spec in self._input_errors]
 
     def _open_pending_clocks(self) -> None:
         for spec in sorted(self._pending_clock):
@@ -224,6 +251,8 @@ class MidiHub:
                     self._error(change)
             if self._pending_clock:
                 self._open_pending_clocks()
+            if self._pending_inputs:
+                self._open_pending_inputs(report=False)
             for spec in list(self.failed_ports):  # a port that was missing may appear
                 try:
                     self.port(spec)
@@ -355,9 +384,19 @@ class MidiHub:
         self.sender.call(lambda: self.sender.end_notes(track))
 
     def add_note_listener(self, listener: NoteListener) -> None:
-        """Call ``listener(NoteInput)`` for keys played on the ``midi_in`` ports."""
-        for midi_in in self.inputs:
-            midi_in.add_listener(listener)
+        """Call ``listener(NoteInput)`` for keys played on the ``midi_in`` ports (also on
+        ports that appear later)."""
+        with self._lock:
+            self._note_listeners.append(listener)
+            for midi_in in self.inputs:
+                midi_in.add_listener(listener)
+
+    def add_control_listener(self, listener: ControlListener) -> None:
+        """Call ``listener(ControlInput)`` for control changes on the ``midi_in`` ports."""
+        with self._lock:
+            self._control_listeners.append(listener)
+            for midi_in in self.inputs:
+                midi_in.add_control_listener(listener)
 
     def poll_status(self) -> dict[str, object]:
         """``sync``, ``sync_ok``, ``link_peers``, ``bpm`` of the source, MIDI counters and errors."""

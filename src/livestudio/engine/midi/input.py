@@ -6,7 +6,7 @@ status bytes are counted, never raised), then:
 
 - clock, Start/Stop/Continue and SPP go to the :class:`ClockFollower` when this input
   is the sync source;
-- CC goes to the :class:`CCStore`;
+- CC goes to the :class:`CCStore` and to the control listeners (sustain pedal);
 - notes (note-on velocity 0 is a note-off) go to the note listeners, for playing an
   instrument from a keyboard.
 
@@ -38,7 +38,19 @@ class NoteInput:
     port: str
 
 
+@dataclass(frozen=True)
+class ControlInput:
+    """Control change ``number`` = ``value`` (0..127) on ``channel`` 1..16."""
+
+    channel: int
+    number: int
+    value: int
+    time: float
+    port: str
+
+
 NoteListener = Callable[[NoteInput], None]
+ControlListener = Callable[[ControlInput], None]
 
 
 class MidiInput:
@@ -53,6 +65,7 @@ class MidiInput:
         self.follower = follower
         self.cc_store = cc_store
         self.listeners: list[NoteListener] = []
+        self.control_listeners: list[ControlListener] = []
         self.parser = mm.MidiParser()
         self.received = 0
         self.errors: list[str] = []
@@ -69,6 +82,10 @@ class MidiInput:
     def add_listener(self, listener: NoteListener) -> None:
         """Call ``listener`` with every :class:`NoteInput` (on rtmidi's thread)."""
         self.listeners.append(listener)
+
+    def add_control_listener(self, listener: ControlListener) -> None:
+        """Call ``listener`` with every :class:`ControlInput` (on rtmidi's thread)."""
+        self.control_listeners.append(listener)
 
     def _on_message(self, event: tuple[list[int], float], _data: object = None) -> None:
         t = time.monotonic() - self.latency_s
@@ -92,8 +109,13 @@ class MidiInput:
                 self.follower.handle(message, t)
             return
         kind, channel = status & 0xF0, (status & 0x0F) + 1
-        if kind == mm.CONTROL and self.cc_store is not None:
-            self.cc_store.write(channel, message[1], message[2])
+        if kind == mm.CONTROL:
+            if self.cc_store is not None:
+                self.cc_store.write(channel, message[1], message[2])
+            if self.control_listeners:
+                control = ControlInput(channel, message[1], message[2], t, self.name)
+                for on_control in self.control_listeners:
+                    on_control(control)
         elif kind in (mm.NOTE_ON, mm.NOTE_OFF) and self.listeners:
             velocity = message[2] if kind == mm.NOTE_ON else 0
             note = NoteInput(channel, message[1], velocity, t, self.name)

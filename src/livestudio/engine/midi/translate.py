@@ -157,7 +157,7 @@ def translate(controls: Mapping[str, Any], length_s: float, *, default_port: str
         out.before.append(mm.pitch_bend(channel, _unit(controls["midibend"], "midibend")))
     if "miditouch" in controls:
         out.before.append(mm.channel_pressure(channel, _cc_value(controls["miditouch"], "miditouch")))
-    raw = controls.get("note", controls.get("n"))
+    raw = controls.get("note", controls.get("midinote", controls.get("n")))
     note = note_number(raw)
     if note is not None:
         velocity = _unit(controls.get("velocity", 0.9), "velocity") * _unit(controls.get("gain", 1.0), "gain")
