@@ -62,6 +62,19 @@ def test_threads_do_not_change_a_bit() -> None:
     assert [(e.frame, e.track) for e in one.events] == [(e.frame, e.track) for e in many.events]
 
 
+def test_without_stems_the_same_master_and_peaks() -> None:
+    tracks = {"kick": s("bd*4, hh*8"), "pad": note("c3 eb3 g3").s("supersaw").room(0.5),
+              "lead": note("c4 g4").s("square").cutoff(1500).delay(0.3)}
+    kept = render_tracks(tracks, cycles=Fraction(9, 2), cps=CPS, sample_rate=SR, workers=2)
+    lean = render_tracks(tracks, cycles=Fraction(9, 2), cps=CPS, sample_rate=SR, workers=2,
+                         stems=False)
+    assert lean.stems == {}
+    np.testing.assert_array_equal(kept.master, lean.master)
+    np.testing.assert_array_equal(kept.premaster, lean.premaster)
+    assert lean.peaks == kept.peaks
+    assert kept.peaks == {name: float(np.max(np.abs(kept.stems[name]))) for name in tracks}
+
+
 def test_render_is_deterministic_and_writes_stems_and_midi(tmp_path: Path) -> None:
     runner = CliRunner()
     outs = []

@@ -2,7 +2,9 @@
 
 Loads a pattern file (default ``examples/demo.py``), renders ``--cycles`` cycles at its
 tempo through ``session.render.render_tracks`` (the path ``livestudio render`` takes,
-without writing files) and reports the best of ``--repeat`` runs. The first render
+without writing files) and reports the best of ``--repeat`` runs. Like ``livestudio
+render`` without ``--stems`` it keeps no per-track stems; ``--stems`` keeps them (as
+``render --stems`` does: a full-length array per track). The first render
 (one cycle) compiles or loads the kernels and is reported as ``compile_s``.
 
 ``engine_s`` is the time spent in the engine: the render threads' CPU time summed over
@@ -39,7 +41,7 @@ def default_song() -> Path:
 
 
 def run_render(path: Path, *, cycles: float = 32.0, repeat: int = 3,
-               workers: int | None = None) -> dict[str, Any]:
+               workers: int | None = None, stems: bool = False) -> dict[str, Any]:
     """Render ``path`` ``repeat`` times; the figures of the fastest run (JSON-ready)."""
     from livestudio.session.loader import load_path
     from livestudio.session.render import default_workers, render_tracks
@@ -60,7 +62,7 @@ def run_render(path: Path, *, cycles: float = 32.0, repeat: int = 3,
     best: dict[str, Any] | None = None
     for _ in range(max(1, repeat)):
         cpu0 = time.process_time()
-        result = render_tracks(tracks, cycles=exact(cycles), cps=cps, workers=threads)
+        result = render_tracks(tracks, cycles=exact(cycles), cps=cps, workers=threads, stems=stems)
         cpu = time.process_time() - cpu0
         timings = result.timings
         if best is None or timings["wall_s"] < best["wall_s"]:
@@ -70,7 +72,7 @@ def run_render(path: Path, *, cycles: float = 32.0, repeat: int = 3,
                 "audio_s": audio_s, "wall_s": timings["wall_s"],
                 "engine_s": timings["stems_cpu_s"] + timings["master_s"],
                 "schedule_s": timings["schedule_s"], "master_s": timings["master_s"],
-                "cpu_s": cpu, "workers": threads,
+                "cpu_s": cpu, "workers": threads, "stems": stems,
                 "realtime_factor": audio_s / timings["wall_s"] if timings["wall_s"] > 0 else 0.0,
                 "compile_s": compile_s,
             }
@@ -87,16 +89,20 @@ def run_render(path: Path, *, cycles: float = 32.0, repeat: int = 3,
               help="Renders to run; the fastest is reported.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
               help="Render threads (default: the CPUs this process may run on).")
+@click.option("--stems", is_flag=True, help="Keep every track's stem (as render --stems).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def render(path: Path | None, cycles: float, repeat: int, workers: int | None, as_json: bool) -> None:
+def render(path: Path | None, cycles: float, repeat: int, workers: int | None, stems: bool,
+           as_json: bool) -> None:
     """Offline render speed of PATH (default examples/demo.py): realtime factor."""
-    result = run_render(path or default_song(), cycles=cycles, repeat=repeat, workers=workers)
+    result = run_render(path or default_song(), cycles=cycles, repeat=repeat, workers=workers,
+                        stems=stems)
     if as_json:
         click.echo(json.dumps(result))
         return
     click.echo(f"{result['path']}: {result['tracks']} tracks, {result['cycles']:g} cycles at "
                f"{result['bpm']:g} bpm = {result['audio_s']:.1f} s of audio")
-    click.echo(f"wall {result['wall_s']:.3f} s with {result['workers']} thread(s): "
+    click.echo(f"wall {result['wall_s']:.3f} s with {result['workers']} thread(s)"
+               f"{', stems kept' if stems else ''}: "
                f"realtime factor {result['realtime_factor']:.1f}x")
     click.echo(f"engine {result['engine_s']:.3f} s (master {result['master_s']:.3f} s), "
                f"scheduler {result['schedule_s']:.3f} s, process CPU {result['cpu_s']:.3f} s")

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from livestudio.session.loudness import integrated_lufs, sample_peak_db, true_peak_dbtp
+from livestudio.session.loudness import integrated_lufs, peak_db, true_peak_dbtp
 from livestudio.session.tempo import exact
 
 DEFAULT_BPM = 120.0
@@ -82,6 +82,7 @@ def render(path: Path, output: Path, cycles: float | None, seconds: float | None
         task = bar.add_task("render", total=1.0)
         result = render_tracks(tracks, cycles=n_cycles, cps=cps, sample_rate=sample_rate,
                                tail_s=tail_s, seed=seed, sample_paths=loaded.settings.sample_paths,
+                               stems=stems_dir is not None,
                                progress=lambda done: bar.update(task, completed=done))
     for error in result.errors:
         console.print(f"[yellow]warning[/yellow] {error}")
@@ -106,8 +107,8 @@ def render(path: Path, output: Path, cycles: float | None, seconds: float | None
     table = Table(title=f"{output}", show_header=True)
     table.add_column("track")
     table.add_column("peak dBFS", justify="right")
-    for name, stem in result.stems.items():
-        table.add_row(name, _db(sample_peak_db(stem)))
+    for name, peak in result.peaks.items():
+        table.add_row(name, _db(peak_db(peak)))
     console.print(table)
     loud = integrated_lufs(audio, sample_rate)
     peak = true_peak_dbtp(audio, sample_rate)

@@ -51,5 +51,13 @@ def true_peak_dbtp(audio: np.ndarray, sample_rate: int | None = None) -> float:
 
 def sample_peak_db(audio: np.ndarray) -> float:
     """The sample peak in dBFS (-inf for silence)."""
-    peak = float(np.max(np.abs(audio))) if np.size(audio) else 0.0
+    return peak_db(float(np.max(np.abs(audio))) if np.size(audio) else 0.0)
+
+
+def peak_db(peak: float) -> float:
+    """A linear peak in dBFS (-inf for 0).
+
+    >>> peak_db(1.0), peak_db(0.0)
+    (0.0, -inf)
+    """
     return 20.0 * math.log10(peak) if peak > 0 else -math.inf

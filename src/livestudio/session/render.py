@@ -19,6 +19,11 @@ the seed), never on the other tracks, the segments or the threads, so the result
 bit-identical with one thread or many. Noise generators are seeded from ``seed`` and
 the track's name.
 
+Without ``stems`` a track renders each segment into a buffer of its own, which the
+main thread adds to the premaster and drops (noting the track's peak): no
+full-length array per track is ever touched, which on a fresh page costs the kernel
+as much as a good part of the render itself.
+
 Tracks routed to MIDI gear (``.midi(port=...)``) make no sound here; they go into the
 MIDI file (``--midi``) with the rest.
 """
@@ -56,12 +61,14 @@ class RenderResult:
 
     master: np.ndarray                      # float32 (frames, 2), after the master bus
     premaster: np.ndarray                   # float32 (frames, 2), sum of the stems
-    stems: dict[str, np.ndarray]            # track -> float32 (frames, 2)
+    stems: dict[str, np.ndarray]            # track -> float32 (frames, 2); empty without stems
     sample_rate: int
     cps: Fraction
     cycles: Fraction
     events: list[ScheduledEvent] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # track -> sample peak (linear, both channels) of its stem: kept with or without stems
+    peaks: dict[str, float] = field(default_factory=dict)
     # where the time went (seconds): schedule_s (main thread: querying patterns and
     # encoding events), stems_cpu_s (render threads' CPU, summed), master_s, wall_s;
     # workers (threads). With several threads these overlap.
@@ -117,17 +124,25 @@ def estimated_cost(rows: list[np.ndarray], seconds: float) -> float:
 
 
 class TrackRender:
-    """One track: its scheduler, its engine (no master bus) and its stem."""
+    """One track: its scheduler, its engine (no master bus) and its stem.
+
+    With ``keep_stem`` the stem is one full-length array (``stem``); without, each
+    segment renders into a buffer of its own that :meth:`take` hands over once.
+    """
 
     def __init__(self, name: str, pattern: Pattern, tempo: TempoMap, frames: int, *,
-                 seed: int, max_voices: int, sample_paths: list[str] | None) -> None:
+                 seed: int, max_voices: int, sample_paths: list[str] | None,
+                 keep_stem: bool = True) -> None:
         self.name = name
         self.scheduler = Scheduler(tempo, query_budget_s=math.inf)
         self.scheduler.set_track(name, pattern, at_cycle=Fraction(0))
         self.engine = Engine(sample_rate=tempo.sample_rate, max_voices=max_voices, max_buses=1,
                              sample_paths=sample_paths or (), cps=float(tempo.cps),
                              seed=track_seed(seed, name), master=False)
-        self.stem = np.zeros((frames, 2), dtype=np.float32)
+        self.stem = np.zeros((frames if keep_stem else 0, 2), dtype=np.float32)
+        self.keep_stem = keep_stem
+        self._pieces: dict[int, np.ndarray] = {}  # start frame -> a segment (no kept stem)
+        self.peak = 0.0  # sample peak of the frames taken so far (up to ``take``'s limit)
         self.cost = 0.0  # render cost estimate per second, from the first segment
         self._reported: set[str] = set()
 
@@ -162,7 +177,22 @@ class TrackRender:
         """Queue ``rows`` and render stem frames ``start .. stop`` (the next ones)."""
         for row in rows:
             self.engine.push_row(row)
-        self.engine.render_into(self.stem[start:stop], piece=STEM_PIECE)
+        if self.keep_stem:
+            out = self.stem[start:stop]
+        else:
+            out = np.empty((stop - start, 2), dtype=np.float32)
+            self._pieces[start] = out
+        self.engine.render_into(out, piece=STEM_PIECE)
+
+    def take(self, start: int, stop: int, limit: int) -> np.ndarray:
+        """The rendered frames ``start .. stop`` (a segment ``render`` has done; without a
+        kept stem each segment can be taken once); their peak before frame ``limit``
+        goes into ``peak``."""
+        seg = self.stem[start:stop] if self.keep_stem else self._pieces.pop(start)
+        head = seg[:max(0, min(stop, limit) - start)]
+        if head.size:
+            self.peak = max(self.peak, float(np.max(np.abs(head))))
+        return seg
 
 
 class SegmentPool:
@@ -256,7 +286,8 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
 
     Deterministic: the same tracks and options give bit-identical audio, whatever
     ``workers`` (threads; default :func:`default_workers`). ``max_voices`` holds per
-    track. ``stems=False`` leaves ``RenderResult.stems`` empty.
+    track. ``stems=False`` leaves ``RenderResult.stems`` empty (and needs far less
+    memory); ``RenderResult.peaks`` has every track's peak either way.
     """
     if cycles <= 0:
         raise SessionError(f"nothing to render: {cycles} cycles")
@@ -271,7 +302,7 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
     starts = [min(tempo.frame_at(c), frames) for c in bounds[:-1]] + [frames]
     names = list(tracks)
     renders = [TrackRender(name, tracks[name], tempo, frames, seed=seed, max_voices=max_voices,
-                           sample_paths=sample_paths) for name in names]
+                           sample_paths=sample_paths, keep_stem=stems) for name in names]
     result = RenderResult(master=np.zeros((0, 2), np.float32), premaster=np.zeros((0, 2), np.float32),
                           stems={}, sample_rate=sample_rate, cps=tempo.cps, cycles=cycles)
     threads = workers or default_workers()
@@ -295,7 +326,7 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
             for index in range(len(renders)):
                 pool.wait(index, k)
                 # in track order: the same bits whoever rendered first
-                premaster[a:b] += renders[index].stem[a:b]
+                premaster[a:b] += renders[index].take(a, b, total)
             mastering = time.perf_counter()
             master_bus.process(premaster[a:b], master[a:b])
             master_s += time.perf_counter() - mastering
@@ -305,6 +336,7 @@ def render_tracks(tracks: Mapping[str, Pattern], *, cycles: Fraction, cps: Fract
         pool.close()
     if stems:
         result.stems = {track.name: track.stem[:total] for track in renders}
+    result.peaks = {track.name: track.peak for track in renders}
     # the order the live scheduler hands them out: by frame, then track
     result.events.sort(key=lambda e: (e.frame, e.track))
     result.master = master[latency:latency + total]
