@@ -29,6 +29,9 @@ RENDER_PIECE = 4096
 TRUE_PEAK_MARGIN_DB = 0.15
 
 
+_BUILT_INS = ", ".join(sorted(P.INSTRUMENTS))  # for messages (a drum's sample lookup fails often)
+
+
 class Engine:
     """Events in, stereo float32 out. Deterministic: same events, same samples.
 
@@ -255,7 +258,7 @@ class Engine:
             roots = ", ".join(str(r) for r in self.library.roots) or "none set"
             exc = UnknownInstrumentError(
                 f"unknown instrument or sample folder {name!r} (sample roots: {roots}; "
-                f"built-ins: {', '.join(sorted(P.INSTRUMENTS))})")
+                f"built-ins: {_BUILT_INS})")
             exc.name = name  # type: ignore[attr-defined]
             raise exc
         return self.load_sample(files[n % len(files)])

@@ -79,6 +79,8 @@ class TempoMap:
             self.anchors.append(Anchor(at_cycle, frame, value))
 
     def _anchor_for_cycle(self, cycle: Fraction) -> Anchor:
+        if len(self.anchors) == 1:  # one tempo (every offline render): nothing to search
+            return self.anchors[0]
         keys = [a.cycle for a in self.anchors]
         index = max(bisect.bisect_right(keys, cycle) - 1, 0)
         return self.anchors[index]
@@ -90,7 +92,9 @@ class TempoMap:
 
     def frame_at(self, cycle: Fraction) -> int:
         """The frame an onset at ``cycle`` plays at (rounded half up)."""
-        return math.floor(self.frame_exact(cycle) + Fraction(1, 2))
+        x = self.frame_exact(cycle)
+        # floor(x + 1/2) in integers
+        return (2 * x.numerator + x.denominator) // (2 * x.denominator)
 
     def cycle_at(self, frame: int | float | Fraction) -> Fraction:
         """The cycle position at a frame."""
@@ -102,4 +106,6 @@ class TempoMap:
 
     def seconds_between(self, begin: Fraction, end: Fraction) -> float:
         """Wall seconds from cycle ``begin`` to cycle ``end`` under this map."""
+        if len(self.anchors) == 1:  # one tempo: the same exact value, fewer steps
+            return float((end - begin) / self.anchors[0].cps)
         return float((self.frame_exact(end) - self.frame_exact(begin)) / self.sample_rate)
