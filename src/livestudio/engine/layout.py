@@ -62,7 +62,7 @@ LY_ARENA_SIZE = 37   # arena length (float64)
 LY_SORT = 38         # scratch for due-event ordering [PEND_CAP]
 LY_USED = 39         # scratch list of buses in use [NB]
 LY_TAB_ZERO = 40     # pool offset of an all-zero table (voices fed by pass 1)
-LY_SCRATCH = 41      # kernel scratch [4][CH] (the reverb's comb outputs)
+LY_SCRATCH = 41      # kernel scratch, at least [8][CH]
 LY_HOT = 42          # pool offset of the float32 pass-2 state [H_FIELDS][MV], then gains
 LY_HGAINS = 43       # pool offset of float32 voice gains [NB][6][MV]
 LY_SIZE = 48
@@ -395,7 +395,7 @@ def build_layout(sizes: Sizes) -> np.ndarray:
         (LY_VOICES, V_FIELDS * mv),
         (LY_SRC, ch * mv),
         (LY_LANES, ch),
-        (LY_SCRATCH, max(2 * mv, 5 * ch)),  # comb scratch, supersaw rows, master window
+        (LY_SCRATCH, max(2 * mv, 8 * ch)),  # supersaw rows, master window, few-voice groups
         (LY_GAINS, nb * 6 * mv),
         (LY_BUSBUF, nb * 6 * ch),
         (LY_BUSST, nb * BUS_FIELDS),

@@ -76,43 +76,45 @@ def osc_supersaw(a: np.ndarray, p: np.ndarray, nt: int, aux: int, mv: int, count
                  off: int, stride: int, t0: int, t1: int, age0: int, scr: int) -> None:
     """Sum of ``count`` detuned saws; phase, increment and table of saw j in aux slots.
 
-    Saw by saw: a vectorized pass computes the table positions (as integers) and
-    fractions of the whole range (scratch rows 1 and 2), a scalar pass reads the table
-    and adds into scratch row 0;
-    per sample the same sum in the same order. Then one copy to the destination.
+    Phases are 32-bit fixed point, closed form in the age (``phase0 + inc * age``
+    modulo 2**32, exact in integers whatever the block boundaries): the table index is
+    the top bits, the interpolation fraction the rest. Saw by saw, each adds into
+    scratch row 0 (per sample the same sum in the same order); then one copy to the
+    destination. ``nt`` is a power of two.
     """
     n = t1 - t0
     acc = a[scr: scr + n]
-    pos = a[scr + n: scr + 2 * n].view(np.int64)  # table positions, as integers
-    frac = a[scr + 2 * n: scr + 3 * n]
     acc[:] = 0.0
     scale = 1.0 / math.sqrt(count)
-    fn = float(nt)
-    top = float(nt - 1)
+    bits = 0
+    while (1 << bits) < nt:
+        bits += 1
+    shift = np.uint64(32 - bits)
+    mask = np.uint64((1 << (32 - bits)) - 1)
+    wrap = np.uint64(0xFFFFFFFF)
+    fscale = 1.0 / float(1 << (32 - bits))
     for j in range(count):
-        ph0 = a[aux + j * mv]
-        inc = a[aux + (9 + j) * mv]
+        p0 = np.uint64(a[aux + j * mv] * 4294967296.0)
+        inc = np.uint64(a[aux + (9 + j) * mv] * 4294967296.0 + 0.5)
+        q = (p0 + inc * np.uint64(age0)) & wrap
         tab = np.int64(a[aux + (18 + j) * mv])
-        for t in range(n):
-            ph = ph0 + inc * (age0 + t)
-            ph -= np.floor(ph)
-            x = ph * fn
-            i = min(np.floor(x), top)
-            pos[t] = tab + np.int64(i)
-            frac[t] = x - i
-        saw_add(p, pos, frac, acc, scale)
+        saw_add(p[tab: tab + nt + 1], q, inc, shift, mask, fscale, scale, acc)
     for t in range(n):
         a[off + (t0 + t) * stride] = acc[t]
 
 
 @kernel
-def saw_add(p: np.ndarray, pos: np.ndarray, frac: np.ndarray, acc: np.ndarray,
-            scale: float) -> None:
-    """``acc[t] += scale * table(pos[t], frac[t])`` (linear interpolation in the pool)."""
+def saw_add(ys: np.ndarray, q: np.uint64, inc: np.uint64, shift: np.uint64, mask: np.uint64,
+            fscale: float, scale: float, acc: np.ndarray) -> None:
+    """``acc[t] += scale * table(phase)`` for the fixed-point phases ``q + inc * t``
+    (modulo 2**32; linear interpolation in the table ``ys``)."""
+    wrap = np.uint64(0xFFFFFFFF)
     for t in range(acc.size):
-        k = pos[t]
-        y0 = p[k]
-        acc[t] += scale * (y0 + frac[t] * (p[k + 1] - y0))
+        ph = (q + inc * np.uint64(t)) & wrap
+        i = np.int64(ph >> shift)
+        fr = float(ph & mask) * fscale
+        y0 = ys[i]
+        acc[t] += scale * (y0 + fr * (ys[i + 1] - y0))
 
 
 @kernel
