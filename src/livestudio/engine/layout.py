@@ -135,7 +135,7 @@ M_GSUM = 10          # sum of the smoothed-gain window
 M_BYPASS = 11        # 1: no master bus, the output is the plain sum of the buses
 M_FIELDS = 12
 
-TP_TAPS = 16         # taps per phase of the 4x true-peak interpolator
+TP_TAPS = 16         # taps per phase of the 4x true-peak interpolator (master.fir_peaks: 16)
 REV_COMBS = 8        # per channel
 REV_ALLPASS = 4      # per channel
 

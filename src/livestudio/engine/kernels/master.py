@@ -118,17 +118,49 @@ def true_peaks(a: np.ndarray, ly: np.ndarray, lin: int, span: int, peaks: int,
         for i in range(n):
             pk[i] = max(pk[i], max(abs(x[i + centre]), abs(x[i + centre + 1])))
         for ph in range(1, 4):
-            acc = a[peaks + n: peaks + 2 * n]
-            h0 = a[fir + ph * taps]
-            for i in range(n):
-                acc[i] = h0 * x[i]
-            for m in range(1, taps):
-                hm = a[fir + ph * taps + m]
-                xm = x[m: m + n]
-                for i in range(n):
-                    acc[i] = acc[i] + hm * xm[i]
-            for i in range(n):
-                pk[i] = max(pk[i], abs(acc[i]))
+            fir_peaks(x, a[fir + ph * taps: fir + (ph + 1) * taps], pk)
+
+
+@kernel
+def fir_peaks(x: np.ndarray, h: np.ndarray, pk: np.ndarray) -> None:
+    """``pk[i] = max(pk[i], |sum(h[m] * x[i + m])|)`` for the 16 taps ``h``, summed in
+    tap order. The taps sit in locals and each frame's sum in a register, so the loop
+    over frames vectorizes with one load per tap (the arena views may overlap for all
+    the compiler knows, so it would otherwise reload them)."""
+    h0 = h[0]
+    h1 = h[1]
+    h2 = h[2]
+    h3 = h[3]
+    h4 = h[4]
+    h5 = h[5]
+    h6 = h[6]
+    h7 = h[7]
+    h8 = h[8]
+    h9 = h[9]
+    h10 = h[10]
+    h11 = h[11]
+    h12 = h[12]
+    h13 = h[13]
+    h14 = h[14]
+    h15 = h[15]
+    for i in range(pk.size):
+        acc = h0 * x[i]
+        acc = acc + h1 * x[i + 1]
+        acc = acc + h2 * x[i + 2]
+        acc = acc + h3 * x[i + 3]
+        acc = acc + h4 * x[i + 4]
+        acc = acc + h5 * x[i + 5]
+        acc = acc + h6 * x[i + 6]
+        acc = acc + h7 * x[i + 7]
+        acc = acc + h8 * x[i + 8]
+        acc = acc + h9 * x[i + 9]
+        acc = acc + h10 * x[i + 10]
+        acc = acc + h11 * x[i + 11]
+        acc = acc + h12 * x[i + 12]
+        acc = acc + h13 * x[i + 13]
+        acc = acc + h14 * x[i + 14]
+        acc = acc + h15 * x[i + 15]
+        pk[i] = max(pk[i], abs(acc))
 
 
 @kernel
