@@ -144,3 +144,14 @@ def test_a_file_stuck_in_a_c_call_is_reported_not_hung(tmp_path: Path, monkeypat
     assert result.exit_code != 0
     assert "stuck.py:2" in result.output and "C call" in result.output
     assert not (tmp_path / "s.wav").exists()
+
+
+def test_short_gil_turns_restores_the_switch_interval() -> None:
+    import sys
+
+    from livestudio.session.render import short_gil_turns
+
+    before = sys.getswitchinterval()
+    with short_gil_turns(0.0001):
+        assert sys.getswitchinterval() <= 0.0001 + 1e-9
+    assert sys.getswitchinterval() == before
