@@ -3,6 +3,7 @@ identical files on a second run, loudness normalization, MIDI file, CLI summary.
 
 from __future__ import annotations
 
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from livestudio import note, s
 from livestudio.commands.render import render as render_command
 from livestudio.engine.core import master_offline
 from livestudio.session.loudness import integrated_lufs, true_peak_dbtp
-from livestudio.session.render import render_tracks
+from livestudio.session.render import render_tracks, short_gil_turns
 
 REPO = Path(__file__).resolve().parents[2]
 CPS = Fraction(128, 240)
@@ -147,10 +148,6 @@ def test_a_file_stuck_in_a_c_call_is_reported_not_hung(tmp_path: Path, monkeypat
 
 
 def test_short_gil_turns_restores_the_switch_interval() -> None:
-    import sys
-
-    from livestudio.session.render import short_gil_turns
-
     before = sys.getswitchinterval()
     with short_gil_turns(0.0001):
         assert sys.getswitchinterval() <= 0.0001 + 1e-9
