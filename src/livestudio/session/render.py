@@ -150,7 +150,8 @@ class TrackRender:
     """One track: its scheduler, its engine (no master bus) and its stem.
 
     With ``keep_stem`` the stem is one full-length array (``stem``); without, each
-    segment renders into a buffer of its own that :meth:`take` hands over once.
+    segment renders into a buffer that :meth:`add_to` adds once and then recycles (a
+    track needs as many as it has segments in flight: fresh memory costs page faults).
     """
 
     def __init__(self, name: str, pattern: Pattern, tempo: TempoMap, frames: int, *,
@@ -164,8 +165,9 @@ class TrackRender:
                              seed=track_seed(seed, name), master=False)
         self.stem = np.zeros((frames if keep_stem else 0, 2), dtype=np.float32)
         self.keep_stem = keep_stem
-        self._pieces: dict[int, np.ndarray] = {}  # start frame -> a segment (no kept stem)
-        self.peak = 0.0  # sample peak of the frames taken so far (up to ``take``'s limit)
+        self._pieces: dict[int, np.ndarray] = {}  # start frame -> its buffer (no kept stem)
+        self._spare: list[np.ndarray] = []        # buffers added already, free again
+        self.peak = 0.0  # sample peak of the frames added so far (up to ``add_to``'s limit)
         self.cost = 0.0  # render cost estimate per second, from the first segment
         self._reported: set[str] = set()
 
@@ -203,19 +205,28 @@ class TrackRender:
         if self.keep_stem:
             out = self.stem[start:stop]
         else:
-            out = np.empty((stop - start, 2), dtype=np.float32)
-            self._pieces[start] = out
+            buffer = self._spare.pop() if self._spare else None
+            if buffer is None or buffer.shape[0] < stop - start:
+                buffer = np.empty((stop - start, 2), dtype=np.float32)
+            self._pieces[start] = buffer
+            out = buffer[:stop - start]
         self.engine.render_into(out, piece=STEM_PIECE)
 
-    def take(self, start: int, stop: int, limit: int) -> np.ndarray:
-        """The rendered frames ``start .. stop`` (a segment ``render`` has done; without a
-        kept stem each segment can be taken once); their peak before frame ``limit``
-        goes into ``peak``."""
-        seg = self.stem[start:stop] if self.keep_stem else self._pieces.pop(start)
+    def add_to(self, dst: np.ndarray, start: int, stop: int, limit: int) -> None:
+        """Add the rendered frames ``start .. stop`` (a segment ``render`` has done;
+        without a kept stem each segment can be added once) to ``dst``; their peak
+        before frame ``limit`` goes into ``peak``."""
+        if self.keep_stem:
+            seg = self.stem[start:stop]
+        else:
+            buffer = self._pieces.pop(start)
+            seg = buffer[:stop - start]
         head = seg[:max(0, min(stop, limit) - start)]
         if head.size:
             self.peak = max(self.peak, float(np.max(np.abs(head))))
-        return seg
+        dst += seg
+        if not self.keep_stem:
+            self._spare.append(buffer)
 
 
 class SegmentPool:
@@ -325,7 +336,7 @@ def _run_segments(renders: list[TrackRender], pool: SegmentPool, bounds: list[Fr
             for index in range(len(renders)):
                 pool.wait(index, k)
                 # in track order: the same bits whoever rendered first
-                premaster[a:b] += renders[index].take(a, b, total)
+                renders[index].add_to(premaster[a:b], a, b, total)
             mastering = time.perf_counter()
             master_bus.process(premaster[a:b], master[a:b])
             master_s += time.perf_counter() - mastering
