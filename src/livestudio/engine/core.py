@@ -47,9 +47,12 @@ class Engine:
                  pool_floats: int = 1 << 24, ring_capacity: int = 4096,
                  pending_capacity: int = 2048, max_delay_s: float = 2.0,
                  ceiling_db: float = -1.0, limiter: bool = True, master: bool = True,
-                 cps: float = 0.5, seed: int = 0, arena: np.ndarray | None = None) -> None:
+                 cps: float = 0.5, seed: int = 0, arena: np.ndarray | None = None,
+                 chunk: int = 0) -> None:
         if not 8000 <= sample_rate <= 384000:
             raise EngineError(f"sample rate {sample_rate} is out of range 8000..384000")
+        if chunk and (problem := L.check_chunk(chunk, sample_rate)) is not None:
+            raise EngineError(problem)
         if not 1 <= max_voices <= 4096:
             raise EngineError(f"max_voices {max_voices} is out of range 1..4096")
         if not 1 <= max_buses <= 256:
@@ -57,7 +60,7 @@ class Engine:
         self.sizes = L.Sizes(sample_rate=sample_rate, max_voices=max_voices,
                              max_buses=max_buses, ring_capacity=ring_capacity,
                              pending_capacity=pending_capacity, max_delay_s=max_delay_s,
-                             pool_floats=pool_floats)
+                             pool_floats=pool_floats, chunk=chunk)
         self.sample_rate = sample_rate
         self.max_buses = max_buses
         self.layout = L.build_layout(self.sizes)

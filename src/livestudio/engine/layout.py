@@ -337,6 +337,37 @@ class Sizes:
 
 
 MAX_CHUNK = 128
+CHUNK_STEP = 32        # any chunk is a multiple of this (the filter envelope's step)
+LONG_CHUNK_MAX = 256
+
+
+def long_chunk(sample_rate: int) -> int:
+    """A longer chunk for engines that do not run in a real-time callback (the offline
+    render's track engines): the largest multiple of ``CHUNK_STEP`` up to
+    ``LONG_CHUNK_MAX`` no longer than the shortest reverb filter (224 frames at 44.1 and
+    48 kHz, against 128): the same work per frame, each chunk's fixed work spread over
+    more frames. ``default_chunk`` when that is longer.
+
+    >>> long_chunk(48000), long_chunk(44100), default_chunk(48000)
+    (224, 224, 128)
+    """
+    shortest = int(reverb_lengths(sample_rate).min())
+    chunk = min(LONG_CHUNK_MAX, shortest) // CHUNK_STEP * CHUNK_STEP
+    return max(chunk, default_chunk(sample_rate))
+
+
+def check_chunk(chunk: int, sample_rate: int) -> str | None:
+    """Why ``chunk`` cannot be an engine's chunk at ``sample_rate`` (None: it can).
+
+    >>> check_chunk(224, 48000) is None, check_chunk(250, 48000) is not None
+    (True, True)
+    """
+    shortest = int(reverb_lengths(sample_rate).min())
+    if chunk < CHUNK_STEP or chunk % CHUNK_STEP:
+        return f"chunk {chunk} is not a positive multiple of {CHUNK_STEP}"
+    if chunk > shortest:
+        return f"chunk {chunk} is longer than the shortest reverb filter ({shortest} frames)"
+    return None
 
 
 def default_chunk(sample_rate: int) -> int:

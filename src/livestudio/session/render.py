@@ -162,7 +162,8 @@ class TrackRender:
         self.scheduler.set_track(name, pattern, at_cycle=Fraction(0))
         self.engine = Engine(sample_rate=tempo.sample_rate, max_voices=max_voices, max_buses=1,
                              sample_paths=sample_paths or (), cps=float(tempo.cps),
-                             seed=track_seed(seed, name), master=False)
+                             seed=track_seed(seed, name), master=False,
+                             chunk=L.long_chunk(tempo.sample_rate))
         self.stem = np.zeros((frames if keep_stem else 0, 2), dtype=np.float32)
         self.keep_stem = keep_stem
         self._pieces: dict[int, np.ndarray] = {}  # start frame -> its buffer (no kept stem)

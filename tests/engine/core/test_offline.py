@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
+import pytest
 
 from livestudio.engine import Engine
+from livestudio.engine import layout as L
 from livestudio.engine.core import MasterBus, master_offline
 from livestudio.engine.measure import true_peak
+from livestudio.errors import EngineError
 
 
 def _song(eng: Engine) -> None:
@@ -65,3 +68,22 @@ def test_master_bus_in_pieces_is_the_master_in_one_go() -> None:
     np.testing.assert_array_equal(np.concatenate(pieces), whole)
     aligned = master_offline(x, 48000)
     np.testing.assert_array_equal(aligned[:-bus.latency], whole[bus.latency:])
+
+
+def test_a_long_chunk_renders_the_same_song_block_size_free() -> None:
+    outs = []
+    for chunk, block in ((L.long_chunk(48000), 97), (L.long_chunk(48000), 4096), (0, 4096)):
+        eng = Engine(sample_rate=48000, max_voices=32, max_buses=4, master=False, chunk=chunk)
+        _song(eng)
+        for k in range(4):
+            eng.push(300 + k * 2100, {"s": "supersaw", "note": 50 + k, "duration": 0.1,
+                                      "cutoff": 900, "lpenv": 2, "orbit": 3, "room": 0.5})
+        out = np.zeros((12000, 2), np.float32)
+        for a in range(0, out.shape[0], block):
+            eng.render_into(out[a:a + block])
+        outs.append(out)
+    np.testing.assert_array_equal(outs[0], outs[1])
+    assert np.abs(outs[0] - outs[2]).max() < 1e-6 and np.abs(outs[2]).max() > 0.01
+    for bad in (100, 256):
+        with pytest.raises(EngineError):
+            Engine(sample_rate=48000, chunk=bad)
