@@ -223,8 +223,8 @@ class TrackRender:
             buffer = self._pieces.pop(start)
             seg = buffer[:stop - start]
         head = seg[:max(0, min(stop, limit) - start)]
-        if head.size:
-            self.peak = max(self.peak, float(np.max(np.abs(head))))
+        if head.size:  # max |x| without a temporary array of |x|
+            self.peak = max(self.peak, float(np.maximum(head.max(), -head.min())))
         dst += seg
         if not self.keep_stem:
             self._spare.append(buffer)
