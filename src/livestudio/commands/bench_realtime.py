@@ -154,7 +154,7 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
             voices_max = 0
             next_print = t0 + 10
             while (now := time.monotonic()) - t0 < seconds:
-                if now >= next_reload:
+                if reload_every_s > 0 and now >= next_reload:
                     writes += 1
                     save_atomically(song, PATTERN.format(cutoff=1200 + 100 * (writes % 8)))
                     next_reload += reload_every_s
@@ -234,17 +234,22 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
 @click.option("--jack-port-max", type=click.IntRange(16, 4096), default=256, show_default=True,
               help="jackd --port-max of the bench's JACK server (its shared memory is mapped "
                    "into the engine: jackd's default 2048 adds ~63 MB to the engine's RSS).")
+@click.option("--reload-every", type=click.FloatRange(0, None), default=0.25, show_default=True,
+              help="Seconds between saves of the pattern file (0: no saves).")
 @click.option("--baseline/--no-baseline", default=True, show_default=True,
               help=f"Run jackd2's trivial client ({BASELINE_CLIENT}) beside the engine: its late "
                    "cycles are the machine's floor.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def realtime(seconds: float, blocksize: int, python_callback: bool, backend: str, no_midi: bool,
-             busy: bool, jack_port_max: int, baseline: bool, as_json: bool) -> None:
-    """Play 64 voices on JACK dummy beside a busy thread and 4 reloads a second."""
+             busy: bool, jack_port_max: int, reload_every: float, baseline: bool, as_json: bool) -> None:
+    """Play 64 voices on JACK dummy beside a busy thread and 4 reloads a second.
+
+    jackd's log says which client each xrun was late in; jackd2's trivial client
+    (``jack_simple_client``) runs beside the engine as the machine's baseline."""
     os.environ.setdefault("JACK_NO_START_SERVER", "1")
     result = run_bench(seconds=seconds, blocksize=blocksize, python_callback=python_callback,
                        backend=backend, progress=not as_json, midi=not no_midi, busy_thread=busy,
-                       jack_port_max=jack_port_max, baseline=baseline)
+                       jack_port_max=jack_port_max, baseline=baseline, reload_every_s=reload_every)
     if as_json:
         click.echo(json.dumps(result))
         return
