@@ -51,6 +51,14 @@ def _wait(predicate: object, timeout: float) -> float:
     return time.monotonic() - t0
 
 
+def _jack_clients_mapped(pid: int, server: str) -> list[str]:
+    """The JACK clients of ``server`` whose semaphores process ``pid`` maps (a process
+    maps the semaphores of the clients it talks to, its own among them)."""
+    prefix = f"jack_sem.0_{server}_"
+    with open(f"/proc/{pid}/maps") as f:
+        return sorted({line.split(prefix, 1)[1].strip() for line in f if prefix in line})
+
+
 def test_kill_engine_mid_play_restarts_and_plays_on(jack_server: JackServer, tmp_path: Path) -> None:
     song = tmp_path / "song.py"
     song.write_text(SONG)
@@ -60,12 +68,16 @@ def test_kill_engine_mid_play_restarts_and_plays_on(jack_server: JackServer, tmp
         engine = session.engine
         _wait(lambda: session.status().engine.levels.get("beat", 0.0) > 0.01, 5)
         _wait(engine.spare_ready, 60)  # type: ignore[attr-defined]
+        # the warm spare has let go of PortAudio: it is no idle client in JACK's graph
+        spare_pid = engine._spare.process.pid  # type: ignore[attr-defined]
+        assert _jack_clients_mapped(spare_pid, jack_server.name) == []
+        assert "PortAudio" in _jack_clients_mapped(engine.pid, jack_server.name)  # type: ignore[attr-defined]
         cycle_before = session.status().cycle
         old_pid = engine.pid  # type: ignore[attr-defined]
         os.kill(old_pid, signal.SIGKILL)
         took = _wait(lambda: session.status().engine.engine_restarts == 1, 5)
         assert took < 2.0, f"restart took {took:.2f} s"
-        assert engine.pid != old_pid  # type: ignore[attr-defined]
+        assert engine.pid == spare_pid  # type: ignore[attr-defined]
         # it plays on: the clock moves on from where it was, sound comes back
         sent = session.events_sent
         _wait(lambda: session.events_sent > sent + 4, 3)

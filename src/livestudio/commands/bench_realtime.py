@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -52,6 +54,17 @@ def _busy(stop: threading.Event, counter: list[int]) -> None:
     counter.append(n)
 
 
+def cpu_steal_s() -> float:
+    """CPU time the hypervisor gave to others while this VM wanted to run (all CPUs,
+    seconds since boot; 0 on bare metal)."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def memory_mb(pid: int | None) -> dict[str, float]:
     """Resident memory of a process: ``rss`` (incl. shared: JACK's shm, libraries),
     ``pss`` (shared pages split among their users) and ``uss`` (private to it)."""
@@ -69,20 +82,49 @@ def memory_mb(pid: int | None) -> dict[str, float]:
     return out
 
 
+BASELINE_CLIENT = "jack_simple_client"
+
+
+def start_baseline_client() -> subprocess.Popen[bytes] | None:
+    """Start jackd2's trivial C client (a sine in its process callback) on the default
+    server, or None when it is not installed. Its late cycles are what this machine's
+    scheduling costs any real-time client: the floor under ours."""
+    exe = shutil.which(BASELINE_CLIENT)
+    if exe is None:
+        return None
+    return subprocess.Popen([exe], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL)
+
+
+def stop_process(proc: subprocess.Popen[bytes] | None) -> None:
+    """Terminate a helper process and reap it."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
 def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
               backend: str = "auto", reload_every_s: float = 0.25,
               progress: bool = False, midi: bool = True, busy_thread: bool = True,
-              jack_port_max: int = 256) -> dict[str, Any]:
+              jack_port_max: int = 256, baseline: bool = True) -> dict[str, Any]:
     """Run the benchmark; returns the figures as a dict."""
     from livestudio.engine.host import status as S
     from livestudio.session.live import LiveOptions, LiveSession
-    from livestudio.testing.jack import JackServer
+    from livestudio.testing.jack import JackServer, XrunCauses
 
     folder = Path(tempfile.mkdtemp(prefix="livestudio-bench-"))
     song = folder / "bench.py"
     song.write_text(PATTERN.format(cutoff=1200))
     loads: list[np.ndarray] = []
-    with JackServer(sample_rate=48000, period=blocksize, port_max=jack_port_max):
+    steal = float("nan")
+    causes = XrunCauses()
+    baseline_proc: subprocess.Popen[bytes] | None = None
+    with JackServer(sample_rate=48000, period=blocksize, port_max=jack_port_max) as jack:
         session = LiveSession(song, LiveOptions(output="device", blocksize=blocksize,
                                                 python_callback=python_callback, backend=backend,
                                                 midi=None if midi else {"enabled": False}))
@@ -99,6 +141,11 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
             arrivals0 = float(st[S.LATE_ARRIVALS])
             session.min_margin_s = float("inf")
             mem0 = memory_mb(engine.pid)
+            if baseline:
+                baseline_proc = start_baseline_client()
+                time.sleep(0.5)
+            causes0 = jack.xrun_causes()
+            steal0 = cpu_steal_s()
             if busy_thread:
                 busy.start()
             t0 = time.monotonic()
@@ -107,7 +154,7 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
             voices_max = 0
             next_print = t0 + 10
             while (now := time.monotonic()) - t0 < seconds:
-                if now >= next_reload:
+                if reload_every_s > 0 and now >= next_reload:
                     writes += 1
                     save_atomically(song, PATTERN.format(cutoff=1200 + 100 * (writes % 8)))
                     next_reload += reload_every_s
@@ -133,8 +180,13 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
             restarts = engine.engine_restarts
             errors = [e.message for e in session.errors]
             reloads = session.reloads
+            steal = cpu_steal_s() - steal0
+            causes = jack.xrun_causes()
+            causes.clients_late.subtract(causes0.clients_late)
+            causes.driver_late -= causes0.driver_late
         finally:
             stop.set()
+            stop_process(baseline_proc)
             session.close()
     if busy.is_alive():
         busy.join(1)
@@ -145,6 +197,13 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
         "jack_port_max": jack_port_max,
         "callback": kind, "output": output, "blocks": int(all_loads.size),
         "xruns": end.xruns - base.xruns, "late": end.late - base.late,
+        # jackd's own account of each xrun: which client had not finished its cycle, or
+        # the dummy driver's timer thread waking after the deadline
+        "xrun_causes": {"clients_late": {k: v for k, v in causes.clients_late.items() if v},
+                        "driver_late": causes.driver_late},
+        "cpu_steal_s": round(steal, 2),
+        "baseline_client": BASELINE_CLIENT if baseline_proc is not None else None,
+        "baseline_late": causes.clients_late.get(BASELINE_CLIENT, 0) if baseline_proc is not None else None,
         "late_arrivals": late_arrivals, "min_send_margin_ms": round(min_margin_ms, 1),
         "load_p50_pct": round(pct(50), 2), "load_p99_pct": round(pct(99), 2),
         "load_max_pct": round(float(all_loads.max()) * 100.0, 2) if all_loads.size else float("nan"),
@@ -175,14 +234,22 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
 @click.option("--jack-port-max", type=click.IntRange(16, 4096), default=256, show_default=True,
               help="jackd --port-max of the bench's JACK server (its shared memory is mapped "
                    "into the engine: jackd's default 2048 adds ~63 MB to the engine's RSS).")
+@click.option("--reload-every", type=click.FloatRange(0, None), default=0.25, show_default=True,
+              help="Seconds between saves of the pattern file (0: no saves).")
+@click.option("--baseline/--no-baseline", default=True, show_default=True,
+              help=f"Run jackd2's trivial client ({BASELINE_CLIENT}) beside the engine: its late "
+                   "cycles are the machine's floor.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def realtime(seconds: float, blocksize: int, python_callback: bool, backend: str, no_midi: bool,
-             busy: bool, jack_port_max: int, as_json: bool) -> None:
-    """Play 64 voices on JACK dummy beside a busy thread and 4 reloads a second."""
+             busy: bool, jack_port_max: int, reload_every: float, baseline: bool, as_json: bool) -> None:
+    """Play 64 voices on JACK dummy beside a busy thread and 4 reloads a second.
+
+    jackd's log says which client each xrun was late in; jackd2's trivial client
+    (``jack_simple_client``) runs beside the engine as the machine's baseline."""
     os.environ.setdefault("JACK_NO_START_SERVER", "1")
     result = run_bench(seconds=seconds, blocksize=blocksize, python_callback=python_callback,
                        backend=backend, progress=not as_json, midi=not no_midi, busy_thread=busy,
-                       jack_port_max=jack_port_max)
+                       jack_port_max=jack_port_max, baseline=baseline, reload_every_s=reload_every)
     if as_json:
         click.echo(json.dumps(result))
         return
@@ -192,6 +259,11 @@ def realtime(seconds: float, blocksize: int, python_callback: bool, backend: str
                f"least lead time at send: {result['min_send_margin_ms']:.1f} ms")
     click.echo(f"  xruns {result['xruns']}   late events {result['late']}   "
                f"voices max {result['voices_max']}   saves {result['saves']} -> reloads {result['reloads']}")
+    causes = result["xrun_causes"]
+    clients = ", ".join(f"{name} {n}" for name, n in causes["clients_late"].items()) or "none"
+    click.echo(f"  xrun causes (jackd's log): clients not finished in time: {clients}; "
+               f"driver timer woke late: {causes['driver_late']}; "
+               f"CPU time stolen by the hypervisor: {result['cpu_steal_s']:.2f} s")
     click.echo(f"  callback load  p50 {result['load_p50_pct']:.1f}%   p99 {result['load_p99_pct']:.1f}%   "
                f"max {result['load_max_pct']:.1f}%   over {result['blocks']} blocks, "
                f"{result['overruns']} longer than their block")

@@ -12,11 +12,16 @@ True
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 
 from livestudio.errors import EngineError
@@ -37,6 +42,35 @@ def _die_with_parent() -> None:
         pass
 
 
+_CLIENT_LATE = re.compile(r"JackEngine::XRun: client = (.+?) was not finished")
+_DRIVER_LATE = re.compile(r"JackTimedDriver::Process XRun")
+
+
+@dataclass
+class XrunCauses:
+    """What jackd logged about its xruns: clients that had not finished their cycle when
+    the next one began (by client name), and cycles where the dummy driver's own timer
+    thread woke after the next cycle's deadline (no client involved)."""
+
+    clients_late: Counter[str] = field(default_factory=Counter)
+    driver_late: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain dict for JSON output."""
+        return {"clients_late": dict(self.clients_late), "driver_late": self.driver_late}
+
+
+def parse_xrun_causes(log: str) -> XrunCauses:
+    """Count the xrun causes in jackd's log text (its stderr)."""
+    causes = XrunCauses()
+    for line in log.splitlines():
+        if m := _CLIENT_LATE.search(line):
+            causes.clients_late[m.group(1)] += 1
+        elif _DRIVER_LATE.search(line):
+            causes.driver_late += 1
+    return causes
+
+
 class JackServer:
     """A ``jackd -d dummy`` server started with a unique name, stopped by its pid.
 
@@ -54,23 +88,32 @@ class JackServer:
         self.set_default = set_default
         self.process: subprocess.Popen[bytes] | None = None
         self._old_default: str | None = None
+        # jackd's stderr goes to a file, never a pipe: it logs every xrun from its
+        # real-time thread, which would block once nobody drained a full pipe
+        self.log_path: Path | None = None
 
     def start(self, timeout: float = 10.0) -> "JackServer":
         """Start the server and wait until clients can connect to it."""
         jackd = shutil.which("jackd")
         if jackd is None:
             raise EngineError("jackd is not installed (Debian package jackd2)")
-        self.process = subprocess.Popen(
-            [jackd, "-n", self.name, "--port-max", str(self.port_max), "-d", "dummy",
-             "-r", str(self.sample_rate),
-             "-p", str(self.period)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-            preexec_fn=_die_with_parent)
+        fd, log_name = tempfile.mkstemp(prefix=f"{self.name}-", suffix=".log")
+        self.log_path = Path(log_name)
+        try:
+            self.process = subprocess.Popen(
+                [jackd, "-n", self.name, "--port-max", str(self.port_max), "-d", "dummy",
+                 "-r", str(self.sample_rate),
+                 "-p", str(self.period)],
+                stdout=subprocess.DEVNULL, stderr=fd, start_new_session=True,
+                preexec_fn=_die_with_parent)
+        finally:
+            os.close(fd)
         env = dict(os.environ, JACK_DEFAULT_SERVER=self.name, JACK_NO_START_SERVER="1")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                err = self.log()
+                self._remove_log()
                 raise EngineError(f"jackd {self.name} exited at start: {err[-500:]}")
             probe = subprocess.run(["jack_lsp"], env=env, capture_output=True, timeout=5)
             if probe.returncode == 0 and b"system:playback_1" in probe.stdout:
@@ -85,8 +128,23 @@ class JackServer:
             os.environ["JACK_NO_START_SERVER"] = "1"
         return self
 
+    def log(self) -> str:
+        """What jackd has written to its stderr so far."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(errors="replace")
+
+    def xrun_causes(self) -> XrunCauses:
+        """The causes of the xruns jackd has logged so far (see `XrunCauses`)."""
+        return parse_xrun_causes(self.log())
+
+    def _remove_log(self) -> None:
+        if self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
+            self.log_path = None
+
     def stop(self) -> None:
-        """Stop the server by its pid and restore ``JACK_DEFAULT_SERVER``."""
+        """Stop the server by its pid, delete its log and restore ``JACK_DEFAULT_SERVER``."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -95,6 +153,7 @@ class JackServer:
                 self.process.kill()
                 self.process.wait(timeout=5)
         self.process = None
+        self._remove_log()
         if self.set_default:
             if self._old_default is None:
                 os.environ.pop("JACK_DEFAULT_SERVER", None)

@@ -390,6 +390,7 @@ def engine_main(conn: Connection, cfg: EngineConfig) -> None:
     try:
         engine = _Engine(conn, cfg)
         if cfg.standby:
+            engine.runtime.park()
             active = _wait_activation(conn, cfg)
             if active is None:
                 engine.runtime.stop()

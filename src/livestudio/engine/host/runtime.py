@@ -56,6 +56,7 @@ class EngineRuntime:
         self.latency_s = 0.0
         self._stream: Any = None
         self._sink: Any = None
+        self._parked = False
         self.sample_rate = self._choose_output()
         self.channels = 2
         if self.device is not None:
@@ -140,9 +141,27 @@ class EngineRuntime:
         """One block from Python (fallback callback and file sink)."""
         self.host_block(self.header, outdata, frames, flags)
 
+    def park(self) -> None:
+        """Standby: let go of PortAudio until :meth:`start` (a warm spare must not sit
+        in the audio server's graph as an idle client woken every cycle)."""
+        if self.kind != "file" and not self._parked:
+            from livestudio.engine.host import stream
+            stream.release_portaudio()
+            self._parked = True
+
+    def _unpark(self) -> None:
+        """Initialize PortAudio again and find the device anew, as a fresh start would
+        (indices may have changed meanwhile); the engine keeps its sample rate."""
+        from livestudio.engine.host import stream
+        stream.reacquire_portaudio()
+        self._parked = False
+        self.device = stream.resolve_device(self.config.device)
+
     def start(self) -> None:
         """Open and start the output."""
         cfg = self.config
+        if self._parked:
+            self._unpark()
         if self.kind == "file":
             from livestudio.engine.host.filesink import FileSink
             self._sink = FileSink(self.output_name, sample_rate=self.sample_rate,

@@ -53,6 +53,24 @@ def import_sounddevice() -> ModuleType:
     return sd
 
 
+def release_portaudio() -> None:
+    """Terminate PortAudio in this process (sounddevice initializes it at import).
+
+    A warm standby engine calls this after resolving its device: an initialized
+    PortAudio keeps a JACK client active in the server's graph, woken every cycle for
+    nothing (one more real-time thread to schedule per period, and one more client the
+    graph waits for). :func:`reacquire_portaudio` undoes it.
+    """
+    sd = import_sounddevice()
+    sd._terminate()
+
+
+def reacquire_portaudio() -> None:
+    """Initialize PortAudio again after :func:`release_portaudio`."""
+    sd = import_sounddevice()
+    sd._initialize()
+
+
 def list_devices() -> list[DeviceInfo]:
     """Every PortAudio device (empty when PortAudio is missing)."""
     try:
