@@ -68,9 +68,12 @@ def test_kill_engine_mid_play_restarts_and_plays_on(jack_server: JackServer, tmp
         engine = session.engine
         _wait(lambda: session.status().engine.levels.get("beat", 0.0) > 0.01, 5)
         _wait(engine.spare_ready, 60)  # type: ignore[attr-defined]
-        # the warm spare has let go of PortAudio: it is no idle client in JACK's graph
+        # the warm spare was built for the live engine's device without opening PortAudio:
+        # it never joined JACK's graph (no idle client woken every cycle, no graph change)
         spare_pid = engine._spare.process.pid  # type: ignore[attr-defined]
         assert _jack_clients_mapped(spare_pid, jack_server.name) == []
+        with open(f"/proc/{spare_pid}/maps") as f:
+            assert "libportaudio" not in f.read()
         assert "PortAudio" in _jack_clients_mapped(engine.pid, jack_server.name)  # type: ignore[attr-defined]
         cycle_before = session.status().cycle
         old_pid = engine.pid  # type: ignore[attr-defined]

@@ -122,12 +122,15 @@ class EngineProcess:
     def _config(self, *, start_frame: int, start_mono_ns: int, record: str | None,
                 standby: bool = False) -> EngineConfig:
         assert self._status_mem is not None
+        # a spare builds for the live engine's device without opening PortAudio (an open
+        # PortAudio is a JACK client: joining and leaving the graph mid-play)
+        device = self.info.get("device") if standby else None
         return EngineConfig(output=self.output, status_path=self._status_mem.path,
                             parent_pid=os.getpid(), start_frame=start_frame,
                             start_mono_ns=start_mono_ns, anchor=self._anchor,
                             playing=self._playing, record=record,
                             sample_paths=list(self._sample_paths), midi=self.midi,
-                            standby=standby)
+                            standby=standby, device=device)
 
     def _launch(self, cfg: EngineConfig) -> _Incarnation:
         parent, child = self._ctx.Pipe(duplex=True)

@@ -30,7 +30,7 @@ import os
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -58,6 +58,7 @@ class EngineConfig:
     sample_paths: list[str] = field(default_factory=list)
     midi: dict[str, Any] | None = None
     standby: bool = False          # build and warm, then wait for ("activate", cfg)
+    device: dict[str, Any] | None = None   # standby: the live engine's device (DeviceInfo fields)
 
 
 def _make_hub(clock: Any, options: dict[str, Any] | None) -> Any:
@@ -83,7 +84,8 @@ class _Engine:
         # build and warm against a private status block; ``activate`` switches to the
         # shared one (a standby engine must not touch the live engine's status)
         self.status = S.new_status_array()
-        self.runtime = EngineRuntime(cfg.output, self.status)
+        self.runtime = EngineRuntime(cfg.output, self.status,
+                                     device_hint=cfg.device if cfg.standby else None)
         self.backend = self.runtime.backend
         self.loaded_samples: list[str] = []
         self.clock: Any = None
@@ -172,7 +174,8 @@ class _Engine:
                              "sample_rate": rt.sample_rate, "blocksize": self.cfg.output.blocksize,
                              "latency_s": rt.latency_s, "pid": os.getpid(),
                              "backend": self.backend.name, "levels_n": self.backend.levels_n,
-                             "midi": self.hub is not None}))
+                             "midi": self.hub is not None,
+                             "device": None if rt.device is None else asdict(rt.device)}))
 
     # --- handlers -------------------------------------------------------------
     def handle(self, msg: tuple[Any, ...]) -> bool:

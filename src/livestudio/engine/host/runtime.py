@@ -47,7 +47,10 @@ def prefault(array: np.ndarray) -> None:
 class EngineRuntime:
     """Owns the backend, the compiled callback and the output of one engine process."""
 
-    def __init__(self, config: OutputConfig, status: np.ndarray) -> None:
+    def __init__(self, config: OutputConfig, status: np.ndarray, *,
+                 device_hint: dict[str, Any] | None = None) -> None:
+        """``device_hint``: the device another engine plays on (``DeviceInfo`` fields), for
+        a standby engine to build against without opening PortAudio (see :meth:`park`)."""
         self.config = config
         self.status = status
         self.device: Any = None
@@ -57,7 +60,7 @@ class EngineRuntime:
         self._stream: Any = None
         self._sink: Any = None
         self._parked = False
-        self.sample_rate = self._choose_output()
+        self.sample_rate = self._choose_output(device_hint)
         self.channels = 2
         if self.device is not None:
             self.channels = max(1, min(2, int(self.device.max_output_channels)))
@@ -75,11 +78,15 @@ class EngineRuntime:
         self._warm()
 
     # --- setup ------------------------------------------------------------------
-    def _choose_output(self) -> int:
+    def _choose_output(self, device_hint: dict[str, Any] | None) -> int:
         cfg = self.config
         if cfg.output not in ("auto", "device", "file"):
             raise EngineError(f"output must be auto, device or file, not {cfg.output!r}")
-        if cfg.output != "file":
+        if cfg.output != "file" and device_hint is not None:
+            from livestudio.engine.host.stream import DeviceInfo
+            self.device = DeviceInfo(**device_hint)
+            self._parked = True   # PortAudio not opened: start() opens it
+        elif cfg.output != "file":
             from livestudio.engine.host.stream import resolve_device
             try:
                 self.device = resolve_device(cfg.device)
@@ -143,7 +150,8 @@ class EngineRuntime:
 
     def park(self) -> None:
         """Standby: let go of PortAudio until :meth:`start` (a warm spare must not sit
-        in the audio server's graph as an idle client woken every cycle)."""
+        in the audio server's graph as an idle client woken every cycle). A spare built
+        from a device hint never opened it."""
         if self.kind != "file" and not self._parked:
             from livestudio.engine.host import stream
             stream.release_portaudio()

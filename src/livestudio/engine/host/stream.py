@@ -9,6 +9,7 @@ Device lookup (:func:`resolve_device`) accepts an index or a name substring.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -66,9 +67,12 @@ def release_portaudio() -> None:
 
 
 def reacquire_portaudio() -> None:
-    """Initialize PortAudio again after :func:`release_portaudio`."""
+    """Initialize PortAudio again after :func:`release_portaudio` (or for the first time:
+    importing sounddevice initializes it)."""
+    first = "sounddevice" not in sys.modules
     sd = import_sounddevice()
-    sd._initialize()
+    if not first:
+        sd._initialize()
 
 
 def list_devices() -> list[DeviceInfo]:
