@@ -55,3 +55,11 @@ def test_parse_xrun_causes_counts_each_kind() -> None:
     assert causes.clients_late == {"PortAudio": 2, "my client-01": 1}
     assert causes.driver_late == 1
     assert causes.as_dict() == {"clients_late": {"PortAudio": 2, "my client-01": 1}, "driver_late": 1}
+
+
+def test_xrun_causes_since_an_earlier_reading() -> None:
+    earlier = parse_xrun_causes("JackEngine::XRun: client = PortAudio was not finished, state = Running\n")
+    later = parse_xrun_causes("JackEngine::XRun: client = PortAudio was not finished, state = Running\n"
+                              "JackEngine::XRun: client = other was not finished, state = Triggered\n"
+                              "JackTimedDriver::Process XRun = 31 usec\n")
+    assert later.since(earlier).as_dict() == {"clients_late": {"other": 1}, "driver_late": 1}

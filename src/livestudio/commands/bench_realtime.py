@@ -96,18 +96,6 @@ def start_baseline_client() -> subprocess.Popen[bytes] | None:
                             stdin=subprocess.DEVNULL)
 
 
-def stop_process(proc: subprocess.Popen[bytes] | None) -> None:
-    """Terminate a helper process and reap it."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
-
-
 def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
               backend: str = "auto", reload_every_s: float = 0.25,
               progress: bool = False, midi: bool = True, busy_thread: bool = True,
@@ -115,7 +103,7 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
     """Run the benchmark; returns the figures as a dict."""
     from livestudio.engine.host import status as S
     from livestudio.session.live import LiveOptions, LiveSession
-    from livestudio.testing.jack import JackServer, XrunCauses
+    from livestudio.testing.jack import JackServer, XrunCauses, stop_process
 
     folder = Path(tempfile.mkdtemp(prefix="livestudio-bench-"))
     song = folder / "bench.py"
@@ -181,9 +169,7 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
             errors = [e.message for e in session.errors]
             reloads = session.reloads
             steal = cpu_steal_s() - steal0
-            causes = jack.xrun_causes()
-            causes.clients_late.subtract(causes0.clients_late)
-            causes.driver_late -= causes0.driver_late
+            causes = jack.xrun_causes().since(causes0)
         finally:
             stop.set()
             stop_process(baseline_proc)
@@ -199,8 +185,7 @@ def run_bench(*, seconds: float, blocksize: int, python_callback: bool = False,
         "xruns": end.xruns - base.xruns, "late": end.late - base.late,
         # jackd's own account of each xrun: which client had not finished its cycle, or
         # the dummy driver's timer thread waking after the deadline
-        "xrun_causes": {"clients_late": {k: v for k, v in causes.clients_late.items() if v},
-                        "driver_late": causes.driver_late},
+        "xrun_causes": causes.as_dict(),
         "cpu_steal_s": round(steal, 2),
         "baseline_client": BASELINE_CLIENT if baseline_proc is not None else None,
         "baseline_late": causes.clients_late.get(BASELINE_CLIENT, 0) if baseline_proc is not None else None,

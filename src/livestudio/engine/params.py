@@ -332,11 +332,11 @@ def _filter_envelope(row: list[float], c: Mapping[str, Any]) -> None:
     if row[L.R_CUTOFF] <= 0.0 or not any(key in c for key in FILTER_ENV_KEYS):
         return
     depth, att, dec, sus, rel = FILTER_ENV_DEFAULTS
-    row[L.R_FENV] = clamp(c.get("lpenv", depth), depth, -10.0, 10.0)
-    row[L.R_FATT] = clamp(c.get("lpattack", att), att, 0.0, 60.0)
-    row[L.R_FDEC] = clamp(c.get("lpdecay", dec), dec, 0.0, 60.0)
-    row[L.R_FSUS] = clamp(c.get("lpsustain", sus), sus, 0.0, 1.0)
-    row[L.R_FREL] = clamp(c.get("lprelease", rel), rel, 0.0, 60.0)
+    row[L.R_FENV] = given(c, "lpenv", depth, -10.0, 10.0)
+    row[L.R_FATT] = given(c, "lpattack", att, 0.0, 60.0)
+    row[L.R_FDEC] = given(c, "lpdecay", dec, 0.0, 60.0)
+    row[L.R_FSUS] = given(c, "lpsustain", sus, 0.0, 1.0)
+    row[L.R_FREL] = given(c, "lprelease", rel, 0.0, 60.0)
 
 
 def command_row(frame: int, kind: int, *, bus: int = 0, value: float = 0.0,

@@ -59,6 +59,23 @@ class XrunCauses:
         """Plain dict for JSON output."""
         return {"clients_late": dict(self.clients_late), "driver_late": self.driver_late}
 
+    def since(self, earlier: "XrunCauses") -> "XrunCauses":
+        """The causes logged after ``earlier`` was read (clients with none left out)."""
+        return XrunCauses(self.clients_late - earlier.clients_late,
+                          self.driver_late - earlier.driver_late)
+
+
+def stop_process(proc: subprocess.Popen[bytes] | None, timeout: float = 5.0) -> None:
+    """SIGTERM a child process and reap it; SIGKILL if it has not ended in ``timeout``."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
+
 
 def parse_xrun_causes(log: str) -> XrunCauses:
     """Count the xrun causes in jackd's log text (its stderr)."""
@@ -145,13 +162,7 @@ class JackServer:
 
     def stop(self) -> None:
         """Stop the server by its pid, delete its log and restore ``JACK_DEFAULT_SERVER``."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process)
         self.process = None
         self._remove_log()
         if self.set_default:
